@@ -1,0 +1,356 @@
+"""A small inline scanner: the plain text of a cell or heading, and its links with spans.
+
+Running markdown-it-py's full inline parser over every cell of a big log costs more than the
+block parse itself, and its tokens carry no columns. A study log's cells hold a narrow set of
+inline constructs — links, images, autolinks, bare URLs, code spans, emphasis, escapes,
+entities, a little HTML — so we scan for exactly those, in one pass, and keep the offsets of
+every URL so that a fix can rewrite the URL bytes and nothing else.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
+_EMAIL_AUTOLINK = re.compile(
+    r"<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>"
+)
+_BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<]+", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*"
+    r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>|<!--.*?-->",
+    re.DOTALL,
+)
+_HREF = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_WS = re.compile(r"\s+")
+_EMPHASIS_RUN = re.compile(r"(?<![\w\\])[*_]+|[*_]+(?![\w])|~~|\*+")
+
+
+@dataclass(frozen=True, slots=True)
+class RawLink:
+    """A link found in a piece of inline text; offsets are relative to that text."""
+
+    text: str
+    url: str
+    url_start: int  # where the URL's characters are in the source (-1 for reference links)
+    url_end: int
+    start: int  # the whole construct
+    end: int
+    image: bool = False
+    kind: str = "inline"  # inline | reference | autolink | bare | html
+
+
+def normalize_label(label: str) -> str:
+    """Reference labels match case-insensitively with collapsed whitespace (CommonMark 4.7)."""
+    return _WS.sub(" ", label.strip()).casefold()
+
+
+def _code_span_end(text: str, pos: int) -> tuple[int, int] | None:
+    """If a code span opens at ``pos``, return (content_start, span_end)."""
+    run = pos
+    while run < len(text) and text[run] == "`":
+        run += 1
+    width = run - pos
+    search = run
+    while True:
+        close = text.find("`" * width, search)
+        if close < 0:
+            return None
+        after = close + width
+        if after < len(text) and text[after] == "`":
+            search = after
+            while search < len(text) and text[search] == "`":
+                search += 1
+            continue
+        return run, after
+
+
+def _match_bracket(text: str, pos: int) -> int:
+    """Index of the ``]`` closing the ``[`` at ``pos`` (escapes and code spans respected)."""
+    depth = 0
+    i = pos
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "`":
+            span = _code_span_end(text, i)
+            if span is not None:
+                i = span[1]
+                continue
+            while i < n and text[i] == "`":
+                i += 1
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _parse_destination(text: str, pos: int) -> tuple[str, int, int, int] | None:
+    """Parse ``(dest "title")`` starting at the ``(`` at ``pos``.
+
+    Returns (url, url_start, url_end, end_after_paren) or None when it is not a link.
+    """
+    n = len(text)
+    i = pos + 1
+    while i < n and text[i] in " \t":
+        i += 1
+    if i < n and text[i] == "<":
+        close = i + 1
+        while close < n and text[close] not in "<>\n":
+            close += 2 if text[close] == "\\" else 1
+        if close >= n or text[close] != ">":
+            return None
+        url_start, url_end = i + 1, close
+        i = close + 1
+    else:
+        url_start = i
+        depth = 0
+        while i < n:
+            ch = text[i]
+            if ch == "\\" and i + 1 < n:
+                i += 2
+                continue
+            if ch in " \t" or ord(ch) < 0x20:
+                break
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            i += 1
+        url_end = i
+        if depth != 0:
+            return None
+    while i < n and text[i] in " \t":
+        i += 1
+    if i < n and text[i] in "\"'(":
+        closer = ")" if text[i] == "(" else text[i]
+        j = i + 1
+        while j < n and text[j] != closer:
+            j += 2 if text[j] == "\\" else 1
+        if j >= n:
+            return None
+        i = j + 1
+        while i < n and text[i] in " \t":
+            i += 1
+    if i >= n or text[i] != ")":
+        return None
+    return _unescape(text[url_start:url_end]), url_start, url_end, i + 1
+
+
+def _unescape(text: str) -> str:
+    if "\\" in text:
+        text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def _trim_bare_url(url: str) -> str:
+    # GFM autolink extension: trailing punctuation is not part of the link, nor an unbalanced
+    # closing parenthesis.
+    while url:
+        last = url[-1]
+        if last in "?!.,:*_~'\"":
+            url = url[:-1]
+        elif last == ")" and url.count(")") > url.count("("):
+            url = url[:-1]
+        elif last == ";" and re.search(r"&[A-Za-z0-9]+;$", url):
+            url = url[: url.rfind("&")]
+        else:
+            break
+    return url
+
+
+@dataclass(slots=True)
+class InlineScan:
+    """Result of scanning: plain text and links."""
+
+    text: str
+    links: list[RawLink]
+
+
+def scan(source: str, references: Mapping[str, str] | None = None) -> InlineScan:
+    """Scan inline Markdown: its plain text (Markdown removed) and every link in it."""
+    out: list[str] = []
+    links: list[RawLink] = []
+    _scan_into(source, 0, len(source), out, links, references or {}, in_link=False)
+    plain = _WS.sub(" ", "".join(out)).strip()
+    return InlineScan(plain, links)
+
+
+def plain_text(source: str) -> str:
+    """The text a reader sees: link text without the URL, no emphasis markers, no escapes."""
+    return scan(source).text
+
+
+def _scan_into(
+    text: str,
+    start: int,
+    end: int,
+    out: list[str],
+    links: list[RawLink],
+    refs: Mapping[str, str],
+    *,
+    in_link: bool,
+) -> None:
+    i = start
+    plain_from = start
+    while i < end:
+        ch = text[i]
+        if ch == "\\" and i + 1 < end and text[i + 1] in ASCII_PUNCT:
+            _flush(text, plain_from, i, out)
+            out.append(text[i + 1])
+            i += 2
+            plain_from = i
+            continue
+        if ch == "`":
+            span = _code_span_end(text[:end], i)
+            if span is None:
+                j = i
+                while j < end and text[j] == "`":
+                    j += 1
+                i = j
+                continue
+            _flush(text, plain_from, i, out)
+            content = text[span[0] : span[1] - (span[0] - i)]
+            if len(content) >= 2 and content[0] == " " and content[-1] == " " and content.strip():
+                content = content[1:-1]
+            out.append(content)
+            i = span[1]
+            plain_from = i
+            continue
+        if ch == "[" or (ch == "!" and i + 1 < end and text[i + 1] == "["):
+            image = ch == "!"
+            open_at = i + 1 if image else i
+            close = _match_bracket(text[:end], open_at)
+            if close > 0 and not in_link:
+                mark = len(out)
+                _flush(text, plain_from, i, out)
+                consumed = _try_link(text, i, open_at, close, end, out, links, refs, image)
+                if not consumed:
+                    del out[mark:]
+                else:
+                    i = consumed
+                    plain_from = i
+                    continue
+        if ch == "<":
+            match = _AUTOLINK.match(text, i, end) or _EMAIL_AUTOLINK.match(text, i, end)
+            if match:
+                _flush(text, plain_from, i, out)
+                url = match.group(1)
+                if "@" in url and ":" not in url:
+                    url = "mailto:" + url
+                links.append(
+                    RawLink(match.group(1), url, match.start(1), match.end(1), i, match.end(), False, "autolink")
+                )
+                out.append(match.group(1))
+                i = match.end()
+                plain_from = i
+                continue
+            tag = _HTML_TAG.match(text, i, end)
+            if tag:
+                _flush(text, plain_from, i, out)
+                href = _HREF.search(tag.group(0)) if tag.group(0)[:2] != "<!" else None
+                if href:
+                    group = 1 if href.group(1) is not None else 2 if href.group(2) is not None else 3
+                    links.append(
+                        RawLink(
+                            "",
+                            html.unescape(href.group(group)),
+                            i + href.start(group),
+                            i + href.end(group),
+                            i,
+                            tag.end(),
+                            tag.group(0)[1:4].lower() == "img",
+                            "html",
+                        )
+                    )
+                i = tag.end()
+                plain_from = i
+                continue
+        if (ch == "h" or ch == "H" or ch == "w" or ch == "W") and not in_link:
+            if i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "/@"):
+                match = _BARE_URL.match(text, i, end)
+                if match:
+                    url = _trim_bare_url(match.group(0))
+                    if url and (url.lower().startswith("www.") is False or "." in url[4:]):
+                        _flush(text, plain_from, i, out)
+                        full = url if "://" in url else "http://" + url
+                        links.append(RawLink(url, full, i, i + len(url), i, i + len(url), False, "bare"))
+                        out.append(url)
+                        i += len(url)
+                        plain_from = i
+                        continue
+        i += 1
+    _flush(text, plain_from, end, out)
+
+
+def _flush(text: str, start: int, end: int, out: list[str]) -> None:
+    if start >= end:
+        return
+    chunk = text[start:end]
+    if "*" in chunk or "_" in chunk or "~" in chunk:
+        chunk = _EMPHASIS_RUN.sub("", chunk)
+    if "&" in chunk:
+        chunk = html.unescape(chunk)
+    out.append(chunk)
+
+
+def _try_link(
+    text: str,
+    i: int,
+    open_at: int,
+    close: int,
+    end: int,
+    out: list[str],
+    links: list[RawLink],
+    refs: Mapping[str, str],
+    image: bool,
+) -> int:
+    """Try to read a link/image whose label spans ``open_at..close``; returns the end or 0."""
+    label_start, label_end = open_at + 1, close
+    after = close + 1
+    url: str | None = None
+    url_start = url_end = -1
+    stop = 0
+    kind = "inline"
+    if after < end and text[after] == "(":
+        parsed = _parse_destination(text[:end], after)
+        if parsed is not None:
+            url, url_start, url_end, stop = parsed
+    if url is None and after < end and text[after] == "[":
+        ref_close = text.find("]", after + 1, end)
+        if ref_close > 0:
+            label = text[after + 1 : ref_close] or text[label_start:label_end]
+            target = refs.get(normalize_label(label))
+            if target is not None:
+                url, stop, kind = target, ref_close + 1, "reference"
+    if url is None:
+        target = refs.get(normalize_label(text[label_start:label_end]))
+        if target is None:
+            return 0
+        url, stop, kind = target, close + 1, "reference"
+    inner_out: list[str] = []
+    inner_links: list[RawLink] = []
+    _scan_into(text, label_start, label_end, inner_out, inner_links, refs, in_link=True)
+    label_text = _WS.sub(" ", "".join(inner_out)).strip()
+    out.append(label_text)
+    links.extend(inner_links)  # an image inside a link's text: keep its URL too
+    links.append(RawLink(label_text, url, url_start, url_end, i, stop, image, kind))
+    return stop

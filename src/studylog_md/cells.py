@@ -1,0 +1,93 @@
+"""Split a GFM table row into cells, keeping exact spans and padding.
+
+The rules are GFM's (spec section 4.10), as markdown-it-py applies them: a pipe splits cells
+unless a backslash escapes it — also inside code spans and link text, as on GitHub (write
+``\\|``). Leading and trailing pipes are optional. Each cell keeps the whitespace around its
+content as padding, so an edit replaces the content and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_PAD = " \t"
+
+
+@dataclass(frozen=True, slots=True)
+class CellSpan:
+    """Where one cell is in its line: ``raw`` is between the pipes, ``content`` is without padding."""
+
+    raw_start: int
+    raw_end: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class RowSplit:
+    cells: tuple[CellSpan, ...]
+    leading_pipe: bool
+    trailing_pipe: bool
+    start: int  # first column of the row (after indentation / container prefix)
+    end: int  # end of the row's text (trailing whitespace after the last pipe excluded)
+
+
+def split_row(line: str, start: int = 0) -> RowSplit:
+    """Split ``line[start:]`` into cells."""
+    n = len(line)
+    pos = start
+    while pos < n and line[pos] in _PAD:
+        pos += 1
+    end = n
+    while end > pos and line[end - 1] in _PAD:
+        end -= 1
+    pipes: list[int] = []
+    escaped = False
+    i = pos
+    # Same escape rule as markdown-it-py's escapedSplit: any backslash escapes the next char.
+    find = line.find
+    while True:
+        j = find("|", i, end)
+        if j < 0:
+            break
+        # Count backslash directly before: markdown-it treats "\|" as escaped whenever the
+        # previous character is a backslash.
+        escaped = j > pos and line[j - 1] == "\\"
+        if not escaped:
+            pipes.append(j)
+        i = j + 1
+    leading = bool(pipes) and pipes[0] == pos
+    trailing = bool(pipes) and pipes[-1] == end - 1 and (not leading or len(pipes) > 1)
+    bounds: list[int] = []
+    if leading:
+        bounds.append(pos + 1)
+        inner = pipes[1:]
+    else:
+        bounds.append(start)
+        inner = pipes
+    if trailing:
+        inner = inner[:-1]
+    cells: list[CellSpan] = []
+    seg_start = bounds[0]
+    for p in inner:
+        cells.append(_cell(line, seg_start, p))
+        seg_start = p + 1
+    last_end = end - 1 if trailing else n
+    if trailing or seg_start < last_end or (not cells and not leading):
+        cells.append(_cell(line, seg_start, last_end))
+    return RowSplit(tuple(cells), leading, trailing, pos, end)
+
+
+def _cell(line: str, raw_start: int, raw_end: int) -> CellSpan:
+    s = raw_start
+    while s < raw_end and line[s] in _PAD:
+        s += 1
+    e = raw_end
+    while e > s and line[e - 1] in _PAD:
+        e -= 1
+    return CellSpan(raw_start, raw_end, s, e)
+
+
+def escape_cell(text: str) -> str:
+    """Make ``text`` safe inside a cell: ``|`` becomes ``\\|`` and newlines become spaces."""
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("|", "\\|")

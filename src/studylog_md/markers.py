@@ -1,0 +1,270 @@
+"""The status vocabulary: which markers mean done, to do and in progress.
+
+Defaults cover what real logs use (see ``../shared/corpus/MANIFEST.tsv``); a project can add
+its own spellings under ``[tool.studylog-md]`` (``done-markers``, ``todo-markers``,
+``in-progress-markers``).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+VS16 = "\ufe0f"
+VS15 = "\ufe0e"
+
+
+class Status(str, enum.Enum):
+    """The progress of an entry."""
+
+    DONE = "done"
+    TODO = "todo"
+    IN_PROGRESS = "in-progress"
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Symbols and shortcodes. Matching ignores VS15/VS16 and surrounding backticks.
+DEFAULT_DONE = (
+    "✅",
+    "✔",
+    "✔️",
+    "✓",
+    "☑",
+    "☑️",
+    "🗹",
+    "[x]",
+    "[X]",
+    ":white_check_mark:",
+    ":heavy_check_mark:",
+    ":ballot_box_with_check:",
+    ":check:",
+    "🟢",
+    ":green_circle:",
+)
+DEFAULT_TODO = (
+    "⬜",
+    "⬜️",
+    "☐",
+    "🔲",
+    "🔳",
+    "▢",
+    "□",
+    "[ ]",
+    ":white_large_square:",
+    ":black_square_button:",
+    ":white_square_button:",
+    "❌",
+    "✗",
+    "✘",
+    "❎",
+    ":x:",
+    ":negative_squared_cross_mark:",
+    ":heavy_multiplication_x:",
+    "🔜",
+    ":soon:",
+    "🔴",
+    ":red_circle:",
+)
+DEFAULT_IN_PROGRESS = (
+    "🚧",
+    "⏳",
+    "⌛",
+    "🔄",
+    "🔁",
+    "🟡",
+    "🟨",
+    "◐",
+    ":construction:",
+    ":hourglass:",
+    ":hourglass_flowing_sand:",
+    ":arrows_counterclockwise:",
+    ":yellow_circle:",
+    ":repeat:",
+    "✏️",
+    ":pencil2:",
+    "📖",
+    ":book:",
+)
+# Words count only in a column whose header says it holds a status ("Progress", "Status"...).
+DONE_WORDS = ("done", "completed", "complete", "finished", "read", "watched", "yes")
+TODO_WORDS = ("todo", "to do", "to-do", "not started", "planned", "no", "pending")
+IN_PROGRESS_WORDS = (
+    "in progress",
+    "in-progress",
+    "wip",
+    "ongoing",
+    "reading",
+    "watching",
+    "started",
+    "doing",
+    "partial",
+)
+
+# Partial progress: "3/7", "Ch. 2", "chapter 4", "40%", "week 3", "p. 120".
+_COUNT = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+_PERCENT = re.compile(r"^(\d{1,3})\s*%$")
+_PARTIAL = re.compile(
+    r"^(?:ch(?:apter)?|lesson|lecture|module|week|part|section|unit|ep(?:isode)?|p(?:age)?|pp)"
+    r"\.?\s*\d+(?:\s*/\s*\d+)?$",
+    re.IGNORECASE,
+)
+
+
+def _key(marker: str) -> str:
+    """Normalise a marker for lookup: no VS15/VS16, no surrounding backticks or whitespace."""
+    text = marker.strip()
+    if len(text) >= 2 and text[0] == "`" and text[-1] == "`":
+        text = text.strip("`").strip()
+    return text.replace(VS16, "").replace(VS15, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """How a status cell reads: its status, the marker's text and where it is in the cell."""
+
+    status: Status
+    marker: str  # exact source text of the marker ("" for an empty cell)
+    start: int  # offsets of the marker within the cell content
+    end: int
+    symbolic: bool  # a symbol/shortcode (as opposed to a word or a count)
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """Which spellings mean which status."""
+
+    done: tuple[str, ...] = DEFAULT_DONE
+    todo: tuple[str, ...] = DEFAULT_TODO
+    in_progress: tuple[str, ...] = DEFAULT_IN_PROGRESS
+    _symbols: dict[str, Status] = field(default_factory=dict, repr=False)
+    _words: dict[str, Status] = field(default_factory=dict, repr=False)
+    _prefixes: tuple[str, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        for status, markers in (
+            (Status.DONE, self.done),
+            (Status.TODO, self.todo),
+            (Status.IN_PROGRESS, self.in_progress),
+        ):
+            for marker in markers:
+                key = _key(marker)
+                if key.isalpha() or " " in key:
+                    self._words[key.casefold()] = status
+                else:
+                    self._symbols[key] = status
+        for status, words in (
+            (Status.DONE, DONE_WORDS),
+            (Status.TODO, TODO_WORDS),
+            (Status.IN_PROGRESS, IN_PROGRESS_WORDS),
+        ):
+            for word in words:
+                self._words.setdefault(word, status)
+        # Longest first, so "✔️" wins over "✔" when a cell starts with a marker.
+        self._prefixes = tuple(sorted(self._symbols, key=len, reverse=True))
+
+    @classmethod
+    def with_extra(
+        cls,
+        done: Iterable[str] = (),
+        todo: Iterable[str] = (),
+        in_progress: Iterable[str] = (),
+    ) -> Vocabulary:
+        """The defaults plus a project's own spellings."""
+        return cls(
+            DEFAULT_DONE + tuple(done),
+            DEFAULT_TODO + tuple(todo),
+            DEFAULT_IN_PROGRESS + tuple(in_progress),
+        )
+
+    def symbols(self) -> dict[str, Status]:
+        """Every known symbol (normalised) and its status."""
+        return dict(self._symbols)
+
+    def classify(self, content: str, *, words: bool = True) -> Classified:
+        """Read a status cell's content (without padding).
+
+        ``words`` allows words ("done") and counts ("3/7") — used for columns whose header
+        says they hold a status, not for columns found by their content.
+        """
+        if not content:
+            return Classified(Status.TODO, "", 0, 0, False)
+        key = _key(content)
+        status = self._symbols.get(key)
+        if status is not None:
+            return Classified(status, content, 0, len(content), True)
+        # A marker followed by a remark: "✅ (2nd pass)", "✔️ ✅".
+        for prefix in self._prefixes:
+            if key.startswith(prefix):
+                # find the marker's extent in the original content (VS16 may follow it)
+                end = _extent(content, prefix)
+                if end and (end == len(content) or not content[end].isalnum()):
+                    return Classified(self._symbols[prefix], content[:end], 0, end, True)
+        if words:
+            folded = key.casefold()
+            status = self._words.get(folded)
+            if status is not None:
+                return Classified(status, content, 0, len(content), False)
+            count = _COUNT.match(key)
+            if count:
+                done, total = int(count.group(1)), int(count.group(2))
+                status = (
+                    Status.DONE
+                    if total and done >= total
+                    else Status.TODO
+                    if done == 0
+                    else Status.IN_PROGRESS
+                )
+                return Classified(status, content, 0, len(content), False)
+            percent = _PERCENT.match(key)
+            if percent:
+                value = int(percent.group(1))
+                status = (
+                    Status.DONE if value >= 100 else Status.TODO if value == 0 else Status.IN_PROGRESS
+                )
+                return Classified(status, content, 0, len(content), False)
+            if _PARTIAL.match(key):
+                return Classified(Status.IN_PROGRESS, content, 0, len(content), False)
+        return Classified(Status.UNKNOWN, content, 0, len(content), False)
+
+    def suggest(self, content: str) -> str | None:
+        """A known marker the unknown ``content`` was probably meant to be (``:pencil2`` → ...)."""
+        import difflib
+
+        key = _key(content)
+        if key.startswith(":") and not key.endswith(":") and key + ":" in self._symbols:
+            return key + ":"
+        if not key.startswith(":") and key.endswith(":") and ":" + key in self._symbols:
+            return ":" + key
+        if key.startswith("[") and key.endswith("]") and len(key) == 3:
+            return "[x]" if key[1].strip() else "[ ]"
+        candidates = [k for k in self._symbols if k.startswith(":")] + list(self._words)
+        close = difflib.get_close_matches(key.casefold(), candidates, n=1, cutoff=0.75)
+        return close[0] if close else None
+
+
+def _extent(content: str, normalised_prefix: str) -> int:
+    """Length in ``content`` of a marker whose normalised form is ``normalised_prefix``."""
+    i = 0
+    matched = 0
+    while i < len(content) and matched < len(normalised_prefix):
+        ch = content[i]
+        if ch in (VS16, VS15):
+            i += 1
+            continue
+        if ch != normalised_prefix[matched]:
+            return 0
+        matched += 1
+        i += 1
+    while i < len(content) and content[i] in (VS16, VS15):
+        i += 1
+    return i if matched == len(normalised_prefix) else 0
+
+
+DEFAULT_VOCABULARY = Vocabulary()
+
+DEFAULT_SPELLING = {Status.DONE: "✅", Status.TODO: "⬜", Status.IN_PROGRESS: "🚧"}

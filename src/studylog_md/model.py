@@ -1,0 +1,319 @@
+"""The typed model of a study log: document → sections → tables → rows → cells, and entries.
+
+Every position refers back to the source: line indexes are 0-based inside the model and shown
+1-based to users (``Entry.line``, ``Link.line``). Columns count characters of the decoded line.
+The :class:`Document` owns the source lines; everything else is a view onto them, so writing an
+unedited document gives back the exact bytes it was read from.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from . import _lines
+from .markers import Status, Vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .edit import Change
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and what follows it up to the next heading of the same or a higher level."""
+
+    path: tuple[str, ...]  # heading texts, outermost first
+    level: int  # 1-6; 0 for the part of the file before the first heading
+    line: int  # 0-based line of the heading; -1 for the preamble
+    title: str  # plain text of the heading
+    raw: str = ""  # the heading's inline Markdown (for slugs and links)
+
+    @property
+    def display(self) -> str:
+        return " > ".join(self.path) if self.path else "(top of file)"
+
+
+@dataclass(slots=True)
+class Cell:
+    """One cell: ``raw_start:raw_end`` is between the pipes, ``start:end`` without padding."""
+
+    line: int
+    raw_start: int
+    raw_end: int
+    start: int
+    end: int
+    text: str  # the content's source text (padding excluded, escapes kept)
+
+    @property
+    def column(self) -> int:
+        """1-based column of the content (of the cell, when empty)."""
+        return (self.start if self.start < self.raw_end else self.raw_start) + 1
+
+
+@dataclass(slots=True)
+class Row:
+    """A table row as written: its cells, and whether it has outer pipes."""
+
+    line: int
+    cells: list[Cell]
+    leading_pipe: bool
+    trailing_pipe: bool
+    start: int  # column where the row begins (after indentation or a container's prefix)
+    end: int  # column where it ends (trailing whitespace excluded)
+
+
+ColumnRole = Literal["title", "status", "notes", "category"]
+
+
+@dataclass(slots=True, eq=False)
+class Table:
+    """A GFM pipe table. ``status_col`` is None for tables that are not study-log tables."""
+
+    section: Section
+    header: Row
+    delimiter: Row
+    rows: list[Row]
+    alignments: list[str]  # "left" | "right" | "center" | "" per header column
+    title_col: int | None = None
+    status_col: int | None = None
+    notes_col: int | None = None
+    category_col: int | None = None
+    container: str = ""  # "" | "blockquote" | "list": tables in containers are editable too
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def columns(self) -> int:
+        return len(self.header.cells)
+
+    @property
+    def start_line(self) -> int:
+        return self.header.line
+
+    @property
+    def end_line(self) -> int:
+        """0-based line after the table."""
+        return (self.rows[-1].line if self.rows else self.delimiter.line) + 1
+
+    @property
+    def is_log(self) -> bool:
+        """Whether the table tracks progress (it has a status column)."""
+        return self.status_col is not None
+
+    def header_text(self, col: int) -> str:
+        cells = self.header.cells
+        return cells[col].text if col < len(cells) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link in the document. ``line``/``column`` are 1-based and point at the URL."""
+
+    text: str
+    url: str
+    line: int
+    column: int
+    end_column: int
+    image: bool = False
+    kind: str = "inline"  # inline | reference | autolink | bare | html
+    offset: int = -1  # offset of the URL in ``Document.dumps()``; -1 when not in the source
+    end_offset: int = -1
+
+
+EntryKind = Literal["row", "task"]
+
+
+@dataclass(slots=True, eq=False)
+class Entry:
+    """A resource being tracked: a row of a study-log table, or a task-list item."""
+
+    title: str
+    url: str | None
+    links: tuple[Link, ...]
+    status: Status
+    marker: str  # the exact source text of the marker ("" for an empty status cell)
+    notes: str | None
+    category: str | None
+    section: tuple[str, ...]
+    line: int  # 1-based
+    column: int  # 1-based column of the title
+    kind: EntryKind = "row"
+    table: Table | None = None
+    row: Row | None = None
+    # Where the marker is (0-based line, columns): what a status change replaces. For an empty
+    # status cell the span is empty and sits where a marker would be inserted; -1: no cell.
+    marker_line: int = -1
+    marker_start: int = -1
+    marker_end: int = -1
+    raw_title: str = ""  # the title cell's Markdown
+
+    def __repr__(self) -> str:
+        return f"Entry({self.title!r}, status={self.status.value}, line={self.line})"
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape of ``studylog-md list --format json``."""
+        return {
+            "title": self.title,
+            "url": self.url,
+            "status": self.status.value,
+            "marker": self.marker,
+            "line": self.line,
+            "column": self.column,
+            "section": list(self.section),
+            "category": self.category,
+            "notes": self.notes,
+            "kind": self.kind,
+            "links": [link.url for link in self.links],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A leaf block as markdown-it-py saw it (0-based lines, end exclusive)."""
+
+    kind: str  # paragraph | heading | table | fence | code | html | hr | front_matter
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """Something the parser could not read (content it skipped, caps it hit)."""
+
+    line: int  # 1-based
+    message: str
+    rule: str = "parse-truncated"
+
+
+@dataclass(slots=True, eq=False)
+class Document:
+    """A parsed study log. Build it with :func:`studylog_md.load` or :func:`studylog_md.loads`."""
+
+    lines: list[str]
+    endings: list[str]
+    bom: bool = False
+    path: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    references: dict[str, str] = field(default_factory=dict)
+    problems: list[ParseProblem] = field(default_factory=list)
+    vocabulary: Vocabulary | None = None
+    _offsets: list[int] | None = field(default=None, repr=False)
+    _links: list[Link] | None = field(default=None, repr=False)
+    snapshot: object | None = field(default=None, repr=False)  # safe_write.Snapshot it came from
+    changes: list[Change] = field(default_factory=list, repr=False)
+
+    # -- bytes ----------------------------------------------------------------------------
+    def dumps(self) -> str:
+        """The document's text (without the BOM): identical to the input when unedited."""
+        return "".join([line + ending for line, ending in zip(self.lines, self.endings)])
+
+    def to_bytes(self) -> bytes:
+        """The document as bytes: BOM, line endings and undecodable bytes as they were read."""
+        return _lines.encode(self.dumps(), self.bom)
+
+    @property
+    def final_newline(self) -> bool:
+        return bool(self.endings) and self.endings[-1] != ""
+
+    @property
+    def newline(self) -> str:
+        """The file's dominant line ending."""
+        return _lines.dominant_newline(self.endings)
+
+    def line_offset(self, index: int) -> int:
+        """Offset of 0-based line ``index`` in :meth:`dumps` (of the unedited text)."""
+        if self._offsets is None:
+            offsets = [0]
+            total = 0
+            for line, ending in zip(self.lines, self.endings):
+                total += len(line) + len(ending)
+                offsets.append(total)
+            self._offsets = offsets
+        return self._offsets[index]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """0-based (line, column) of an offset in the unedited text."""
+        import bisect
+
+        self.line_offset(0)
+        assert self._offsets is not None
+        line = bisect.bisect_right(self._offsets, offset) - 1
+        line = min(max(line, 0), max(len(self.lines) - 1, 0))
+        return line, offset - self._offsets[line]
+
+    # -- structure ------------------------------------------------------------------------
+    @property
+    def links(self) -> list[Link]:
+        """Every link in the file outside code (tables, paragraphs, headings, HTML)."""
+        if self._links is None:
+            from .parse import collect_links
+
+            self._links = collect_links(self)
+        return self._links
+
+    @property
+    def invalid_utf8(self) -> list[tuple[int, int, int]]:
+        """Undecodable bytes as ``(line, column, count)``, 1-based line and column."""
+        return [(i + 1, c + 1, n) for i, c, n in _lines.invalid_positions(self.lines)]
+
+    def section_at(self, line: int) -> Section:
+        """The section a 0-based line belongs to."""
+        current = self.sections[0]
+        for section in self.sections:
+            if section.line > line:
+                break
+            current = section
+        return current
+
+    # -- edits (see edit.py) --------------------------------------------------------------
+    def find(self, query: str, section: str | None = None) -> Entry:
+        """The one entry ``query`` names; raises ``NotFound`` or ``AmbiguousQuery``."""
+        from .query import find_entry
+
+        return find_entry(self.entries, query, section=section)
+
+    def set_status(self, entry: Entry, status: Status) -> Change:
+        """Change ``entry``'s marker in place; nothing else in the file moves."""
+        from .edit import set_status
+
+        return set_status(self, entry, status)
+
+    def toggle(
+        self, query: str, *, to: Status | None = None, section: str | None = None
+    ) -> Change:
+        """Flip (or set, with ``to``) the status of the one entry ``query`` names."""
+        from .edit import toggle
+
+        return toggle(self, query, to=to, section=section)
+
+    def add_entry(
+        self,
+        section: str,
+        title: str,
+        url: str | None = None,
+        status: Status = Status.TODO,
+        notes: str | None = None,
+        *,
+        allow_duplicate: bool = False,
+    ) -> Change:
+        """Append an entry to the table (or task list) directly under ``section``."""
+        from .edit import add_entry
+
+        return add_entry(
+            self,
+            section,
+            title,
+            url=url,
+            status=status,
+            notes=notes,
+            allow_duplicate=allow_duplicate,
+        )
+
+    def save(self, path: str | os.PathLike[str] | None = None) -> bool:
+        """Write the document atomically; returns False when the bytes did not change."""
+        from .io import save
+
+        return save(self, path)

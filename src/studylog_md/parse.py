@@ -1,0 +1,572 @@
+"""markdown-it-py block structure → the model.
+
+markdown-it-py decides which lines are headings, tables, lists, code and HTML; we never build
+text from its tokens. Cells come from our own split of the raw line (``cells.py``), inline text
+from our own scanner (``_inline.py``), run only on the cells an entry needs.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from . import _inline
+from .cells import split_row
+from .markers import DEFAULT_VOCABULARY, Status, Vocabulary
+from .model import Block, Cell, Document, Entry, Link, ParseProblem, Row, Section, Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+MAX_NESTING = 20  # markdown-it-py's commonmark preset; content nested deeper is skipped
+
+STATUS_HEADERS = frozenset(
+    {
+        "progress",
+        "status",
+        "done",
+        "state",
+        "completed",
+        "complete",
+        "finished",
+        "read",
+        "watched",
+        "check",
+        "checked",
+        "✓",
+        "✔",
+        "✅",
+        "☑",
+        "done?",
+        "read?",
+    }
+)
+TITLE_HEADERS = frozenset(
+    {
+        "resource",
+        "resources",
+        "title",
+        "name",
+        "book",
+        "books",
+        "course",
+        "courses",
+        "paper",
+        "papers",
+        "link",
+        "links",
+        "item",
+        "items",
+        "material",
+        "materials",
+        "tutorial",
+        "tutorials",
+        "video",
+        "videos",
+        "article",
+        "articles",
+        "reading",
+        "readings",
+        "lecture",
+        "lectures",
+        "lesson",
+        "lessons",
+        "problem",
+        "problems",
+        "project",
+        "projects",
+        "task",
+        "tasks",
+        "goal",
+        "goals",
+        "milestone",
+        "milestones",
+        "rule",
+        "api",
+        "source",
+        "url",
+    }
+)
+NOTES_HEADERS = frozenset(
+    {
+        "notes",
+        "note",
+        "comment",
+        "comments",
+        "remarks",
+        "remark",
+        "description",
+        "summary",
+        "thoughts",
+        "review",
+        "takeaways",
+        "details",
+    }
+)
+CATEGORY_HEADERS = frozenset(
+    {
+        "format",
+        "category",
+        "categories",
+        "type",
+        "kind",
+        "topic",
+        "topics",
+        "area",
+        "medium",
+        "domain",
+        "group",
+        "level",
+        "subject",
+    }
+)
+
+_TASK_BOX = re.compile(r"(?:[-+*]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])")
+_HEADER_WORD = re.compile(r"[\w?✓✔✅☑]+")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    from ._table_rule import table_rule
+
+    md = MarkdownIt("commonmark", {"tasklists": True, "maxNesting": MAX_NESTING})
+    md.use(front_matter_plugin)
+    # Our table rule takes the place of markdown-it-py's own (same position, same decisions).
+    md.block.ruler.at("table", table_rule, {"alt": ["paragraph", "reference"]})
+    md.enable("table")
+    # Block structure only: inline parsing is ours, and only where an entry needs it.
+    md.disable(["inline", "text_join"])
+    _watch_nesting(md)
+    return md
+
+
+def _watch_nesting(md: MarkdownIt) -> None:
+    """Record where markdown-it-py gives up on content nested deeper than ``maxNesting``.
+
+    Its block tokenizer silently skips the rest of a container once the nesting level reaches
+    the limit ("That's not ordinary situation and we should not care about content"). We care:
+    a list ten levels deep would hide every later table. The wrapper notes the first skipped
+    line in ``env`` so the document can report it.
+    """
+    original = md.block.tokenize
+
+    def tokenize(state: Any, start_line: int, end_line: int) -> None:
+        if state.level >= state.md.options.maxNesting:
+            line = state.skipEmptyLines(start_line)
+            if line < end_line and state.sCount[line] >= state.blkIndent:
+                skipped = state.env.setdefault("skipped_lines", [])
+                skipped.append(line)
+        original(state, start_line, end_line)
+
+    md.block.tokenize = tokenize  # type: ignore[method-assign]
+
+
+def parse_tokens(text: str, env: dict[str, Any]) -> list[Token]:
+    """Block tokens for ``text`` (no BOM), with the garbage collector paused.
+
+    Parsing allocates many small objects that all survive until the parse ends; letting the
+    cyclic collector scan them repeatedly costs about a quarter of the parse time.
+    """
+    md = _parser()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return md.parse(text, env)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build(
+    lines: list[str],
+    endings: list[str],
+    *,
+    bom: bool = False,
+    path: str | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> Document:
+    """Parse lines into a :class:`Document`."""
+    vocab = vocabulary or DEFAULT_VOCABULARY
+    doc = Document(lines=lines, endings=endings, bom=bom, path=path, vocabulary=vocab)
+    text = "\n".join(lines)
+    env: dict[str, Any] = {}
+    tokens = parse_tokens(text, env)
+    references: dict[str, str] = {}
+    for label, ref in (env.get("references") or {}).items():
+        href = ref.get("href") if isinstance(ref, dict) else None
+        if isinstance(href, str):
+            references[_inline.normalize_label(label)] = href
+    doc.references = references
+    _Builder(doc, vocab).run(tokens)
+    for line in env.get("skipped_lines", []):
+        doc.problems.append(
+            ParseProblem(
+                line + 1,
+                f"content from line {line + 1} is nested more than {MAX_NESTING} levels deep; "
+                "Markdown parsers skip it (so does GitHub's) — flatten the nesting",
+            )
+        )
+    return doc
+
+
+class _Builder:
+    """Walks the block tokens once, building sections, tables, entries and blocks."""
+
+    def __init__(self, doc: Document, vocab: Vocabulary) -> None:
+        self.doc = doc
+        self.vocab = vocab
+        self.section = Section((), 0, -1, "")
+        doc.sections.append(self.section)
+        self.stack: list[Section] = []
+
+    def run(self, tokens: list[Token]) -> None:
+        doc = self.doc
+        container: list[str] = []
+        # (is_task, plain text of the item's first line) for each open list item
+        items: list[tuple[str, str | None]] = []
+        n = len(tokens)
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            kind = tok.type
+            if kind == "heading_open":
+                content = tokens[i + 1].content if i + 1 < n else ""
+                assert tok.map is not None
+                self._heading(int(tok.tag[1]), tok.map[0], content)
+                doc.blocks.append(Block("heading", tok.map[0], tok.map[1]))
+                i += 3
+                continue
+            if kind == "table_open":
+                assert tok.map is not None
+                self._table(tok, container)
+                doc.blocks.append(Block("table", tok.map[0], tok.map[1]))
+            elif kind == "list_item_open":
+                assert tok.map is not None
+                container.append("list")
+                items.append(self._list_item(tok, items))
+            elif kind == "list_item_close":
+                container.pop()
+                items.pop()
+            elif kind == "blockquote_open":
+                container.append("blockquote")
+            elif kind == "blockquote_close":
+                container.pop()
+            elif tok.map is not None and tok.nesting != -1:
+                block_kind = _LEAF_KINDS.get(kind)
+                if block_kind:
+                    doc.blocks.append(Block(block_kind, tok.map[0], tok.map[1]))
+            i += 1
+
+    # -- headings -------------------------------------------------------------------------
+    def _heading(self, level: int, line: int, content: str) -> None:
+        title = _inline.scan(content, self.doc.references).text
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        path = (*[s.title for s in self.stack], title)
+        section = Section(path, level, line, title, content)
+        self.stack.append(section)
+        self.section = section
+        self.doc.sections.append(section)
+
+    # -- task lists -----------------------------------------------------------------------
+    def _list_item(
+        self, tok: Token, items: list[tuple[str, str | None]]
+    ) -> tuple[str, str | None]:
+        assert tok.map is not None
+        line_index = tok.map[0]
+        line = self.doc.lines[line_index]
+        checked = tok.meta.get("checked") if tok.meta else None
+        box = _TASK_BOX.search(line) if checked is not None else None
+        if box is None:
+            text = _first_line_text(line)
+            return ("item", _inline.scan(text, self.doc.references).text if text else None)
+        raw = line[box.end(1) :].strip()
+        scanned = _inline.scan(raw, self.doc.references)
+        category = None
+        for _kind, parent_text in reversed(items):
+            if parent_text:
+                category = parent_text
+                break
+        marker = box.group(1)
+        links = tuple(self._links(scanned.links, line_index, box.end(1) + (len(line[box.end(1) :]) - len(line[box.end(1) :].lstrip()))))
+        entry = Entry(
+            title=scanned.text,
+            url=_first_url(links),
+            links=links,
+            status=Status.DONE if checked else Status.TODO,
+            marker=marker,
+            notes=None,
+            category=category,
+            section=self.section.path,
+            line=line_index + 1,
+            column=box.end(1) + 2,
+            kind="task",
+            marker_line=line_index,
+            marker_start=box.start(1),
+            marker_end=box.end(1),
+            raw_title=raw,
+        )
+        self.doc.entries.append(entry)
+        return ("task", scanned.text)
+
+    # -- tables ---------------------------------------------------------------------------
+    def _table(self, tok: Token, container: list[str]) -> None:
+        assert tok.map is not None
+        start, end = tok.map
+        starts: list[int] = tok.meta["starts"]
+        lines = self.doc.lines
+        rows = [self._row(lines[index], index, starts[index - start]) for index in range(start, end)]
+        table = Table(
+            section=self.section,
+            header=rows[0],
+            delimiter=rows[1],
+            rows=rows[2:],
+            alignments=list(tok.meta["aligns"]),
+            container=container[-1] if container else "",
+        )
+        _assign_columns(table, self.vocab)
+        self.doc.tables.append(table)
+        if table.status_col is not None:
+            self._entries(table)
+
+    @staticmethod
+    def _row(line: str, index: int, start: int) -> Row:
+        split = split_row(line, start)
+        cells = [
+            Cell(index, c.raw_start, c.raw_end, c.start, c.end, line[c.start : c.end])
+            for c in split.cells
+        ]
+        return Row(index, cells, split.leading_pipe, split.trailing_pipe, split.start, split.end)
+
+    def _entries(self, table: Table) -> None:
+        vocab = self.vocab
+        refs = self.doc.references
+        status_col = table.status_col
+        assert status_col is not None
+        title_col = table.title_col if table.title_col is not None else 0
+        notes_col = table.notes_col
+        category_col = table.category_col
+        words = _is_status_header(table.header_text(status_col))
+        category: str | None = None
+        section_path = self.section.path
+        for row in table.rows:
+            cells = row.cells
+            ncells = len(cells)
+            title_cell = cells[title_col] if title_col < ncells else None
+            if title_cell is not None:
+                scanned = _inline.scan(title_cell.text, refs)
+                title = scanned.text
+                links = tuple(self._links(scanned.links, row.line, title_cell.start))
+            else:
+                title, links = "", ()
+            if category_col is not None and category_col < ncells:
+                cat_text = cells[category_col].text
+                if cat_text.strip():
+                    category = _inline.scan(cat_text, refs).text
+            notes = None
+            if notes_col is not None and notes_col < ncells:
+                notes = _inline.scan(cells[notes_col].text, refs).text
+            if status_col < ncells:
+                cell = cells[status_col]
+                classified = vocab.classify(cell.text, words=words)
+                status = classified.status
+                marker = classified.marker
+                if cell.text:
+                    m_start = cell.start + classified.start
+                    m_end = cell.start + classified.end
+                else:
+                    # Empty cell: a marker goes after the first padding character, if any.
+                    m_start = m_end = cell.raw_start + (1 if cell.raw_end > cell.raw_start else 0)
+                m_line = row.line
+            else:
+                status, marker, m_line, m_start, m_end = Status.UNKNOWN, "", -1, -1, -1
+            entry = Entry(
+                title=title,
+                url=_first_url(links),
+                links=links,
+                status=status,
+                marker=marker,
+                notes=notes,
+                category=category,
+                section=section_path,
+                line=row.line + 1,
+                column=title_cell.column if title_cell is not None else row.start + 1,
+                kind="row",
+                table=table,
+                row=row,
+                marker_line=m_line,
+                marker_start=m_start,
+                marker_end=m_end,
+                raw_title=title_cell.text if title_cell is not None else "",
+            )
+            table.entries.append(entry)
+            self.doc.entries.append(entry)
+
+    def _links(self, raw: list[_inline.RawLink], line: int, base: int) -> Iterator[Link]:
+        line_offset = self.doc.line_offset
+        for link in raw:
+            if link.url_start >= 0:
+                col = base + link.url_start
+                offset = line_offset(line) + col
+                yield Link(
+                    link.text,
+                    link.url,
+                    line + 1,
+                    col + 1,
+                    base + link.url_end + 1,
+                    link.image,
+                    link.kind,
+                    offset,
+                    offset + (link.url_end - link.url_start),
+                )
+            else:
+                yield Link(
+                    link.text,
+                    link.url,
+                    line + 1,
+                    base + link.start + 1,
+                    base + link.end + 1,
+                    link.image,
+                    link.kind,
+                )
+
+
+_LEAF_KINDS = {
+    "paragraph_open": "paragraph",
+    "fence": "fence",
+    "code_block": "code",
+    "html_block": "html",
+    "hr": "hr",
+    "front_matter": "front_matter",
+}
+
+
+def _first_line_text(line: str) -> str:
+    stripped = line.lstrip(" \t>")
+    match = re.match(r"(?:[-+*]|\d{1,9}[.)])[ \t]+", stripped)
+    return stripped[match.end() :] if match else stripped
+
+
+def _first_url(links: tuple[Link, ...]) -> str | None:
+    for link in links:
+        if not link.image:
+            return link.url
+    return links[0].url if links else None
+
+
+def _header_key(text: str) -> str:
+    plain = _inline.plain_text(text).replace("\ufe0f", "").replace("\xa0", " ")
+    return " ".join(plain.split()).casefold().strip(" :*_")
+
+
+def _is_status_header(text: str) -> bool:
+    key = _header_key(text)
+    if key in STATUS_HEADERS:
+        return True
+    return any(word in STATUS_HEADERS for word in _HEADER_WORD.findall(key)) and len(key) <= 20
+
+
+def _assign_columns(table: Table, vocab: Vocabulary) -> None:
+    """Decide which column holds the title, the status, the notes and the category."""
+    headers = [_header_key(cell.text) for cell in table.header.cells]
+    ncols = len(headers)
+    rows = table.rows
+    status_col: int | None = None
+    for col, key in enumerate(headers):
+        if _is_status_header(table.header.cells[col].text) and _plausible_status(
+            rows, col, vocab, words=True
+        ):
+            status_col = col
+            break
+    if status_col is None and rows:
+        # No header says so: a column where most non-empty cells are marker symbols.
+        for col in range(ncols):
+            if headers[col] in TITLE_HEADERS or headers[col] in NOTES_HEADERS:
+                continue
+            if _plausible_status(rows, col, vocab, words=False, strict=True):
+                status_col = col
+                break
+    table.status_col = status_col
+    if status_col is None:
+        return
+    taken = {status_col}
+    title_col = next(
+        (c for c, k in enumerate(headers) if c not in taken and k in TITLE_HEADERS), None
+    )
+    category_col = next(
+        (c for c, k in enumerate(headers) if c not in taken and k in CATEGORY_HEADERS), None
+    )
+    if category_col is not None:
+        taken.add(category_col)
+    if title_col is None:
+        title_col = _link_column(rows, ncols, taken)
+    if title_col is None:
+        title_col = next(
+            (c for c in range(ncols) if c not in taken and headers[c] not in NOTES_HEADERS),
+            None,
+        )
+    if title_col is not None:
+        taken.add(title_col)
+    notes_col = next(
+        (c for c, k in enumerate(headers) if c not in taken and k in NOTES_HEADERS), None
+    )
+    if (
+        category_col is None
+        and title_col is not None
+        and title_col > 0
+        and 0 not in taken
+        and headers[0] not in NOTES_HEADERS
+    ):
+        category_col = 0
+    table.title_col = title_col
+    table.category_col = category_col
+    table.notes_col = notes_col
+
+
+def _plausible_status(
+    rows: list[Row], col: int, vocab: Vocabulary, *, words: bool, strict: bool = False
+) -> bool:
+    known = unknown = 0
+    for row in rows:
+        if col >= len(row.cells):
+            continue
+        text = row.cells[col].text
+        if not text:
+            continue
+        classified = vocab.classify(text, words=words)
+        if classified.status is Status.UNKNOWN or (strict and not classified.symbolic):
+            unknown += 1
+        elif strict and classified.marker != text and len(text) > len(classified.marker) + 2:
+            # "✅ lots of prose": a sentence that starts with an emoji is not a status cell
+            unknown += 1
+        else:
+            known += 1
+    if strict:
+        return known >= 1 and known >= 2 * unknown
+    return known >= 1 or (unknown == 0)
+
+
+def collect_links(doc: Document) -> list[Link]:
+    """Every link in paragraphs, headings, tables and HTML blocks (not in code)."""
+    links: list[Link] = []
+    refs = doc.references
+    lines = doc.lines
+    builder_links = _Builder.__new__(_Builder)
+    builder_links.doc = doc
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "heading", "table", "html"):
+            continue
+        for index in range(block.start, min(block.end, len(lines))):
+            line = lines[index]
+            if "(" not in line and "<" not in line and "[" not in line and "://" not in line and "www." not in line:
+                continue
+            scanned = _inline.scan(line, refs)
+            links.extend(builder_links._links(scanned.links, index, 0))
+    return links
