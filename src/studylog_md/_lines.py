@@ -49,12 +49,14 @@ def decode(data: bytes, path: str | None = None) -> tuple[str, bool]:
             f"{where}the file is UTF-32; convert it to UTF-8 (e.g. iconv -f UTF-32 -t UTF-8)",
             path,
         )
+    if data.startswith(_BINARY_MAGIC):
+        raise EncodingError(f"{where}this is a binary file, not Markdown; pass a .md file", path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         raise EncodingError(
             f"{where}the file is UTF-16; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
             path,
         )
-    if data.startswith(_BINARY_MAGIC) or _looks_binary(data):
+    if _looks_binary(data):
         raise EncodingError(f"{where}this is a binary file, not Markdown; pass a .md file", path)
     bom = data.startswith(UTF8_BOM)
     body = data[3:] if bom else data

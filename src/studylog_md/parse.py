@@ -364,6 +364,10 @@ class _Builder:
                 scanned = _inline.scan(title_cell.text, refs)
                 title = scanned.text
                 links = tuple(self._links(scanned.links, row.line, title_cell.start))
+                if "\\|" in title_cell.text:
+                    # GFM turns "\|" into "|" before inline parsing, code spans included;
+                    # the links (with their offsets) come from the text as written.
+                    title = _inline.scan(title_cell.text.replace("\\|", "|"), refs).text
             else:
                 title, links = "", ()
             if category_col is not None and category_col < ncells:
@@ -372,7 +376,7 @@ class _Builder:
                     category = _inline.scan(cat_text, refs).text
             notes = None
             if notes_col is not None and notes_col < ncells:
-                notes = _inline.scan(cells[notes_col].text, refs).text
+                notes = _inline.scan(cells[notes_col].text.replace("\\|", "|"), refs).text
             if status_col < ncells:
                 cell = cells[status_col]
                 classified = vocab.classify(cell.text, words=words)
@@ -528,6 +532,23 @@ def _assign_columns(table: Table, vocab: Vocabulary) -> None:
     table.title_col = title_col
     table.category_col = category_col
     table.notes_col = notes_col
+
+
+def _link_column(rows: list[Row], ncols: int, taken: set[int]) -> int | None:
+    """The first free column where at least half of the rows have a link."""
+    if not rows:
+        return None
+    for col in range(ncols):
+        if col in taken:
+            continue
+        linked = sum(
+            1
+            for row in rows
+            if col < len(row.cells) and ("](" in row.cells[col].text or "://" in row.cells[col].text)
+        )
+        if linked * 2 >= len(rows):
+            return col
+    return None
 
 
 def _plausible_status(

@@ -89,3 +89,60 @@ def run(command: click.Command, argv: list[str] | None = None) -> int:
 
 def main_exit(command: click.Command) -> NoReturn:
     sys.exit(run(command))
+
+
+def vocabulary_for(path: str) -> Any:
+    """The marker vocabulary configured for ``path`` (defaults when there is no config)."""
+    from pathlib import Path
+
+    try:
+        from ..config import load_config
+    except ImportError:  # pragma: no cover - config is part of the package
+        return None
+    folder = Path.cwd() if path == "-" else Path(path).resolve().parent
+    return load_config(folder).vocabulary()
+
+
+def read_document(path: str, *, max_bytes: int | None = None) -> Any:
+    """Load ``path`` (``-`` = standard input) as a Document, with the configured vocabulary."""
+    from .. import load, load_bytes
+    from ..safe_write import DEFAULT_MAX_BYTES
+
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    vocabulary = vocabulary_for(path)
+    if path == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) > limit:
+            fail(f"<stdin>: more than {limit} bytes; raise --max-bytes to read it")
+        return load_bytes(data, path="<stdin>", vocabulary=vocabulary)
+    return load(path, vocabulary=vocabulary, max_bytes=limit)
+
+
+def unique_paths(paths: tuple[str, ...] | list[str]) -> list[str]:
+    """The paths in order, each file once (the same file named twice is read once)."""
+    import os
+
+    seen: set[str] = set()
+    result: list[str] = []
+    for path in paths:
+        key = path if path == "-" else os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            result.append(path)
+    return result
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    import difflib
+
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{path}",
+            tofile=f"b/{path}",
+        )
+    )
+
+
+STATUS_CHOICES = ("done", "todo", "in-progress", "unknown")

@@ -1,0 +1,75 @@
+"""``studylog-md list``: the entries of one or more study logs."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ._common import EXIT_OK, STATUS_CHOICES, err, out, read_document, unique_paths
+
+
+@click.command("list")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--status", "status", type=click.Choice(STATUS_CHOICES), help="Only this status.")
+@click.option("--section", help="Only entries under a heading containing TEXT.", metavar="TEXT")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this.")
+def list_cmd(
+    files: tuple[str, ...], status: str | None, section: str | None, fmt: str, max_bytes: int | None
+) -> int:
+    """List the entries of study logs (table rows and task-list items)."""
+    from ..errors import StudylogError
+    from ..query import in_section
+
+    rows: list[dict[str, object]] = []
+    code = EXIT_OK
+    color = sys.stdout.isatty()
+    for path in unique_paths(files):
+        try:
+            doc = read_document(path, max_bytes=max_bytes)
+        except StudylogError as exc:
+            err(f"studylog-md: error: {exc}")
+            code = max(code, exc.exit_code)
+            continue
+        for entry in doc.entries:
+            if status and entry.status.value != status:
+                continue
+            if section and not in_section(entry, section):
+                continue
+            item = entry.to_dict()
+            item["path"] = doc.path
+            rows.append(item)
+    if fmt == "json":
+        out(json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace").decode("utf-8"))
+        return code
+    _print_text(rows, color=color, many=len(files) > 1)
+    return code
+
+
+_SYMBOL = {"done": "✔", "todo": "·", "in-progress": "…", "unknown": "?"}
+_COLOR = {"done": "green", "todo": None, "in-progress": "yellow", "unknown": "red"}
+
+
+def _print_text(rows: list[dict[str, object]], *, color: bool, many: bool) -> None:
+    if not rows:
+        out("no entries")
+        return
+    width = max(len(str(r["line"])) for r in rows)
+    current: tuple[object, object] | None = None
+    for row in rows:
+        key = (row["path"], tuple(row["section"]))  # type: ignore[arg-type]
+        if key != current:
+            current = key
+            heading = " > ".join(row["section"]) or "(top of file)"  # type: ignore[arg-type]
+            if many:
+                heading = f"{row['path']}: {heading}"
+            out(click.style(heading, bold=True) if color else heading)
+        status = str(row["status"])
+        mark = _SYMBOL[status]
+        if color and _COLOR[status]:
+            mark = click.style(mark, fg=_COLOR[status])
+        out(f"  {str(row['line']).rjust(width)}  {mark} {row['title']}")

@@ -1,0 +1,426 @@
+"""Checking many links at once: the verdict rules, redirects, retries and scheduling."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import random
+import re
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .cache import LinkCache
+from .client import FetchError, Response, fetch, make_ssl_context
+from .hosts import Gates, parse_retry_after
+from .options import (
+    LinkCheckOptions,
+    LinkResult,
+    Verdict,
+    compile_excludes,
+    expand_headers,
+    validate,
+)
+from .resolve import AddressBook, Resolver, system_resolver
+from .urls import InvalidURL, Target, join_location, parse_target, redact, scheme_of
+
+Progress = Callable[[int, int, int], None]
+
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_CODES = frozenset({301, 308})
+# "This site would not let us look": authentication, bot walls, rate limits, legal blocks.
+REFUSING_CODES = frozenset({401, 403, 407, 429, 451, 999})
+DEAD_CODES = frozenset({404, 410})
+# A link's network time (all its requests, redirects and retries) is bounded by this many
+# times the timeout; waiting for a free slot or for Retry-After does not count.
+BUDGET_FACTOR = 3
+# At most this many of a host's addresses are tried when connecting fails.
+MAX_ADDRESSES = 3
+
+
+def check_links(
+    urls: Iterable[str],
+    options: LinkCheckOptions,
+    progress: Progress | None = None,
+    *,
+    resolver: Resolver | None = None,
+) -> dict[str, LinkResult]:
+    """Check every distinct URL once; the result maps each URL (as given) to its verdict.
+
+    ``progress(done, total, dead_so_far)`` is called after each link. ``resolver`` replaces
+    the system's DNS lookup (tests, embedding). Raises
+    :class:`~studylog_md.linkcheck.options.LinkCheckConfigError` for invalid options.
+    """
+    validate(options)
+    unique = list(dict.fromkeys(urls))
+    run = _Run(options, progress, resolver or system_resolver)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(run.check_all(unique))
+    # Called from inside an event loop (a notebook, an async app): run ours in a thread.
+    box: list[dict[str, LinkResult]] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box.append(asyncio.run(run.check_all(unique)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="studylog-md-linkcheck")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return box[0]
+
+
+class _Budget:
+    """Network time left for one link."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+
+@dataclass(slots=True, frozen=True)
+class _Outcome:
+    result: LinkResult
+    head_refused: bool = False  # a HEAD answer worth checking again with GET
+
+
+class _Failed(Exception):
+    """A request that ended the check of a link with ``verdict``/``detail``."""
+
+    def __init__(self, verdict: Verdict, detail: str, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.verdict: Verdict = verdict
+        self.detail = detail
+        self.status = status
+
+
+class _Run:
+    """One call of :func:`check_links`: shared state lives here, for one event loop."""
+
+    def __init__(self, options: LinkCheckOptions, progress: Progress | None, resolver: Resolver):
+        self.options = options
+        self.progress = progress
+        self.resolver = resolver
+        self.excludes = compile_excludes(options.exclude)
+        self.headers = expand_headers(options.headers)
+        self.accept = {
+            host.strip().lower(): frozenset(codes) for host, codes in options.accept_status.items()
+        }
+        # Hosts where HEAD said "error" but GET said "fine": go straight to GET there.
+        self.get_only: set[str] = set()
+        self.gates = Gates(
+            options.max_concurrency, options.host_concurrency, options.host_interval_ms / 1000
+        )
+        self.book = AddressBook(resolver, options.allow_private, options.timeout)
+        self.ssl_context: ssl.SSLContext = make_ssl_context()
+        self.cache = (
+            LinkCache(options.cache_path, options.max_cache_age) if options.cache_path else None
+        )
+
+    async def check_all(self, urls: list[str]) -> dict[str, LinkResult]:
+        options = self.options
+        loop = asyncio.get_running_loop()
+        # The default executor has min(32, cpus + 4) threads: too few for parallel DNS.
+        executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=max(4, min(32, options.max_concurrency)),
+            thread_name_prefix="studylog-md-dns",
+        )
+        loop.set_default_executor(executor)
+        results: dict[str, LinkResult] = {}
+        done = dead = 0
+
+        async def one(url: str) -> None:
+            nonlocal done, dead
+            result = await self.check(url)
+            results[url] = result
+            done += 1
+            dead += result.verdict == "dead"
+            if self.progress is not None:
+                self.progress(done, len(urls), dead)
+
+        try:
+            await asyncio.gather(*(one(url) for url in urls))
+        finally:
+            if self.cache is not None:
+                self.cache.close()
+        return {url: results[url] for url in urls}
+
+    # -- one link ----------------------------------------------------------------------------
+
+    async def check(self, url: str) -> LinkResult:
+        for pattern in self.excludes:
+            if pattern.search(url):
+                return LinkResult(url, "excluded", None, f"excluded by {pattern.pattern!r}")
+        scheme = scheme_of(url)
+        if scheme not in ("http", "https"):
+            kind = f"a {scheme}: link" if scheme else "not an absolute URL"
+            return LinkResult(url, "skipped", None, f"not checked: {kind}")
+        try:
+            target = parse_target(url)
+        except InvalidURL as exc:
+            return LinkResult(url, "dead", None, redact(str(exc)))
+        context = self._cache_context(target.host)
+        if self.cache is not None:
+            cached = self.cache.get(url, context)
+            if cached is not None and not (
+                cached.verdict == "dead" and self._accepted(target.host, cached.status)
+            ):
+                return cached
+        result = await self._check_target(url, target)
+        if self.cache is not None:
+            self.cache.put(result, context)
+        return result
+
+    async def _check_target(self, url: str, target: Target) -> LinkResult:
+        budget = _Budget(BUDGET_FACTOR * self.options.timeout)
+        anchor_note = _unchecked_anchor_reason(target)
+        want_anchor = target.fragment is not None and not anchor_note
+        if want_anchor or target.host in self.get_only:
+            outcome = await self._follow(url, target, "GET", budget, want_anchor)
+        else:
+            outcome = await self._follow(url, target, "HEAD", budget, want_anchor)
+            if outcome.head_refused:
+                outcome = await self._follow(url, target, "GET", budget, want_anchor)
+                if outcome.result.verdict in ("ok", "redirected"):
+                    self.get_only.add(target.host)
+        result = outcome.result
+        if anchor_note and result.verdict in ("ok", "redirected"):
+            result = LinkResult(
+                result.url, result.verdict, result.status,
+                f"{result.detail} ({anchor_note})", result.final_url,
+            )  # fmt: skip
+        return result
+
+    async def _follow(
+        self, url: str, target: Target, method: str, budget: _Budget, want_anchor: bool
+    ) -> _Outcome:
+        """Request ``target`` and follow its redirects; the verdict on where they lead."""
+        current = target
+        seen = {target.url}
+        permanent_to: Target | None = None
+        all_permanent = True
+        cookies_asked = False
+        for hop in range(self.options.max_redirects + 1):
+            try:
+                response = await self._request(
+                    current, method, budget, current.fragment if want_anchor else None
+                )
+            except _Failed as failure:
+                detail = failure.detail
+                if hop:
+                    detail = f"after redirect to {redact(current.with_fragment())}: {detail}"
+                return _Outcome(LinkResult(url, failure.verdict, failure.status, detail))
+            location = response.location
+            if response.status not in REDIRECT_CODES or not location:
+                return self._verdict(url, target, current, response, method, permanent_to)
+            cookies_asked = cookies_asked or "set-cookie" in response.headers
+            if hop == self.options.max_redirects:
+                detail = f"too many redirects (more than {self.options.max_redirects})"
+                return _Outcome(LinkResult(url, "dead", response.status, detail))
+            next_url = join_location(current, location)
+            next_scheme = scheme_of(next_url)
+            if next_scheme not in ("http", "https"):
+                detail = f"redirects to a {next_scheme or 'relative'} link: {redact(next_url)}"
+                return _Outcome(LinkResult(url, "unverifiable", response.status, detail))
+            try:
+                following = parse_target(next_url)
+            except InvalidURL as exc:
+                detail = f"redirects to an invalid URL ({redact(str(exc))})"
+                return _Outcome(LinkResult(url, "dead", response.status, detail))
+            if following.url in seen:
+                if cookies_asked:
+                    # Without cookies some sites redirect to themselves forever; a browser
+                    # would get through, so this is not evidence of a dead page.
+                    detail = "redirect loop (the site wants cookies, which we never send)"
+                    return _Outcome(LinkResult(url, "unverifiable", response.status, detail))
+                return _Outcome(LinkResult(url, "dead", response.status, "redirect loop"))
+            seen.add(following.url)
+            if response.status in PERMANENT_CODES and all_permanent:
+                permanent_to = following
+            else:
+                all_permanent = False
+            current = following
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _verdict(
+        self,
+        url: str,
+        target: Target,
+        final: Target,
+        response: Response,
+        method: str,
+        permanent_to: Target | None,
+    ) -> _Outcome:
+        status = response.status
+        text = f"HTTP {status}" + (f" {response.reason}" if response.reason else "")
+        where = "" if final.url == target.url else f" at {redact(final.with_fragment())}"
+        accepted = self._accepted(final.host, status) or self._accepted(target.host, status)
+        if accepted or 200 <= status < 300 or (300 <= status < 400 and status != 305):
+            if status in REDIRECT_CODES and not accepted:
+                detail = f"{text}{where}: a redirect without a Location header"
+                return _Outcome(LinkResult(url, "unverifiable", status, detail))
+            if response.anchor_found is False and final.fragment is not None:
+                detail = f"no anchor #{final.fragment}{where} ({text})"
+                return _Outcome(LinkResult(url, "dead", status, detail))
+            note = f" ({response.anchor_note})" if response.anchor_note else ""
+            if accepted and not 200 <= status < 400:
+                note += " (status accepted by configuration)"
+            if permanent_to is not None:
+                final_url = redact(permanent_to.with_fragment())
+                detail = f"permanently redirected to {final_url} ({text}){note}"
+                return _Outcome(LinkResult(url, "redirected", status, detail, final_url))
+            return _Outcome(LinkResult(url, "ok", status, f"{text}{where}{note}"))
+        # A HEAD error is worth a GET: many servers answer HEAD wrongly (405, 501, but also
+        # 403 or 404 from frameworks that route GET only). Rate limits are not: a GET would
+        # only add to the load of a site that already asked us to slow down.
+        head_refused = method == "HEAD" and status not in (429, 503)
+        if status in DEAD_CODES:
+            return _Outcome(LinkResult(url, "dead", status, f"{text}{where}"), head_refused)
+        if status in REFUSING_CODES:
+            detail = f"{text}{where}: the site would not let us look"
+            return _Outcome(LinkResult(url, "unverifiable", status, detail), head_refused)
+        if status >= 500:
+            detail = f"{text}{where}: server error"
+            return _Outcome(LinkResult(url, "unverifiable", status, detail), head_refused)
+        detail = f"{text}{where}: the site refused the request"
+        return _Outcome(LinkResult(url, "unverifiable", status, detail), head_refused)
+
+    # -- one request, with retries -----------------------------------------------------------
+
+    async def _request(
+        self, target: Target, method: str, budget: _Budget, anchor: str | None
+    ) -> Response:
+        """One request with retries; raises :class:`_Failed` when no answer came."""
+        options = self.options
+        attempt = 0
+        while True:
+            addresses = await self._addresses(target)
+            try:
+                response = await self._send(target, addresses, method, budget, anchor)
+            except FetchError as exc:
+                if exc.transient and attempt < options.retries and budget.left > 0:
+                    await asyncio.sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                if exc.kind == "refused":
+                    raise _Failed("dead", "connection refused") from None
+                raise _Failed("unverifiable", str(exc)) from None
+            status = response.status
+            if (status == 429 or status >= 500) and attempt < options.retries:
+                wait = None
+                if status in (429, 503):
+                    wait = parse_retry_after(response.headers.get("retry-after"))
+                if wait is not None:
+                    # The whole host waits, not just this link: it asked us to slow down.
+                    self.gates.host(target.host).block_for(min(wait, options.retry_after_cap))
+                else:
+                    await asyncio.sleep(self._backoff(attempt))
+                attempt += 1
+                continue
+            return response
+
+    def _backoff(self, attempt: int) -> float:
+        base: float = self.options.retry_backoff * (2**attempt)
+        return base * (1 + random.random() / 2)  # jitter, so retries do not arrive in step
+
+    async def _addresses(self, target: Target) -> tuple[str, ...]:
+        vetted = await self.book.lookup(target.host, target.port)
+        if vetted.invalid is not None:
+            raise _Failed("dead", f"invalid URL ({vetted.invalid})")
+        if vetted.error is not None:
+            verdict: Verdict = "dead" if vetted.error.kind == "nxdomain" else "unverifiable"
+            raise _Failed(verdict, str(vetted.error))
+        if vetted.refusal is not None:
+            raise _Failed("skipped", f"not contacted: {vetted.refusal.describe()}")
+        return vetted.addresses
+
+    async def _send(
+        self,
+        target: Target,
+        addresses: tuple[str, ...],
+        method: str,
+        budget: _Budget,
+        anchor: str | None,
+    ) -> Response:
+        """Send to the first of ``addresses`` that accepts a connection."""
+        headers = self._request_headers(target, method, anchor)
+        failure: FetchError | None = None
+        for address in addresses[:MAX_ADDRESSES]:
+            async with self.gates.slot(target.host):
+                if budget.left <= 0:
+                    raise FetchError("timeout", "timed out (time for this link used up)")
+                started = time.monotonic()
+                try:
+                    return await asyncio.wait_for(
+                        fetch(
+                            target,
+                            address,
+                            method,
+                            headers,
+                            timeout=self.options.timeout,
+                            ssl_context=self.ssl_context,
+                            anchor=anchor,
+                        ),
+                        budget.left,
+                    )
+                except asyncio.TimeoutError:
+                    raise FetchError("timeout", "timed out (time for this link used up)") from None
+                except FetchError as exc:
+                    if exc.connected:
+                        raise
+                    failure = exc
+                finally:
+                    budget.spend(time.monotonic() - started)
+        assert failure is not None
+        raise failure
+
+    def _request_headers(self, target: Target, method: str, anchor: str | None) -> dict[str, str]:
+        headers = {
+            "User-Agent": self.options.user_agent,
+            "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+            # Compressed bodies are only worth it when we read the body (anchors).
+            "Accept-Encoding": "gzip, deflate" if anchor is not None else "identity",
+        }
+        if target.scheme == "https":
+            # Configured headers (tokens) go to their own host only, and never in clear text.
+            headers.update(self.headers.get(target.host, {}))
+        return headers
+
+    # -- configuration lookups ---------------------------------------------------------------
+
+    def _accepted(self, host: str, status: int | None) -> bool:
+        if status is None:
+            return False
+        return status in self.accept.get(host, ()) or status in self.accept.get("*", ())
+
+    def _cache_context(self, host: str) -> str:
+        """What besides the URL changes the answer: the names of headers sent to the host."""
+        names = sorted(name.lower() for name in self.headers.get(host, {}))
+        return "headers=" + ",".join(names)
+
+
+_GITHUB_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
+
+
+def _unchecked_anchor_reason(target: Target) -> str:
+    """Why the anchor of ``target`` is not looked for, or ``""`` when it is."""
+    fragment = target.fragment
+    if fragment is None:
+        return ""
+    if fragment.startswith(("/", "!")):
+        return "anchor not checked: an app route"
+    if fragment.startswith(":~:"):
+        return "anchor not checked: a text fragment"
+    if target.host in ("github.com", "gist.github.com") and _GITHUB_LINE.match(fragment):
+        return "anchor not checked: a line number"
+    return ""

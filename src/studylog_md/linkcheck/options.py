@@ -1,0 +1,159 @@
+"""What a link check is asked to do (:class:`LinkCheckOptions`) and what it found
+(:class:`LinkResult`)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import ConfigError
+
+Verdict = Literal["ok", "dead", "unverifiable", "redirected", "skipped", "excluded"]
+
+VERDICTS: tuple[Verdict, ...] = ("ok", "dead", "unverifiable", "redirected", "skipped", "excluded")
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        return version("studylog-md")
+    except (ImportError, PackageNotFoundError):  # pragma: no cover - running from a checkout
+        return "0"
+
+
+DEFAULT_USER_AGENT = (
+    f"studylog-md/{_version()} (+link checker; https://pypi.org/project/studylog-md/)"
+)
+
+
+class LinkCheckConfigError(ConfigError):
+    """The link-check options are invalid (a bad regex, a header that cannot be sent...)."""
+
+
+@dataclass(slots=True, frozen=True)
+class LinkCheckOptions:
+    """How to check links; every field has a safe default (see docs/link-checking.md)."""
+
+    timeout: float = 10.0
+    """Seconds for connecting (TCP + TLS) and for each read; a link's total network time is
+    bounded by three times this (waits asked for by ``Retry-After`` come on top)."""
+    max_concurrency: int = 32
+    """Requests in flight at once, over all hosts."""
+    host_concurrency: int = 4
+    """Requests in flight at once to one host."""
+    host_interval_ms: int = 0
+    """Minimum time between the starts of two requests to one host."""
+    allow_private: bool = False
+    """Contact loopback, private, link-local... addresses too (tests, intranets)."""
+    max_redirects: int = 5
+    retries: int = 2
+    """Further tries after a connection error, a timeout, a 5xx or a 429."""
+    retry_backoff: float = 0.5
+    """Seconds before the first retry; doubled for each further one, plus up to 50% jitter."""
+    retry_after_cap: float = 30.0
+    """The longest ``Retry-After`` wait honoured (seconds)."""
+    cache_path: Path | None = None
+    """An SQLite file remembering settled verdicts across runs; ``None``: no cache."""
+    max_cache_age: float = 86400.0
+    """Seconds a cached verdict stays valid."""
+    accept_status: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    """Host -> extra status codes that mean "ok" there; the host ``"*"`` applies to all."""
+    exclude: Sequence[str] = ()
+    """Regular expressions (searched in the URL); matching links are never requested."""
+    headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Host -> extra request headers, sent over https only; ``${ENV_VAR}`` in a value is
+    replaced by that environment variable (a header whose variable is unset is left out)."""
+    user_agent: str = DEFAULT_USER_AGENT
+
+
+@dataclass(slots=True, frozen=True)
+class LinkResult:
+    """The verdict on one link."""
+
+    url: str
+    """The URL as given (may contain credentials: show :func:`redact` of it)."""
+    verdict: Verdict
+    status: int | None
+    """The HTTP status that decided the verdict, if there was one."""
+    detail: str
+    """One line for people; credentials in URLs redacted."""
+    final_url: str | None = None
+    """For ``redirected``: where the permanent redirects lead (redacted)."""
+    from_cache: bool = False
+
+
+_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# Headers the client manages itself; letting configuration set them could break framing.
+_RESERVED = {"host", "connection", "content-length", "transfer-encoding", "te", "upgrade"}
+
+
+def expand_headers(
+    headers: Mapping[str, Mapping[str, str]], environ: Mapping[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    """Per-host headers with ``${VAR}`` expanded; hosts lower-cased.
+
+    A header whose variable is unset or empty is dropped (a fork's CI has no secrets, and a
+    missing token only makes some links unverifiable). Raises :class:`LinkCheckConfigError`
+    for a header that cannot be sent safely.
+    """
+    env = os.environ if environ is None else environ
+    result: dict[str, dict[str, str]] = {}
+    for host, values in headers.items():
+        expanded: dict[str, str] = {}
+        for name, raw in values.items():
+            if not _TOKEN.match(name) or name.lower() in _RESERVED:
+                raise LinkCheckConfigError(f"links.headers: {host}: cannot send header {name!r}")
+            missing = [var for var in _ENV.findall(raw) if not env.get(var)]
+            if missing:
+                continue
+            value = _ENV.sub(lambda m: env[m.group(1)], raw)
+            if any(c in value for c in "\r\n\0"):
+                raise LinkCheckConfigError(
+                    f"links.headers: {host}: the value of {name!r} contains a line break"
+                )
+            expanded[name] = value
+        result[host.strip().lower()] = expanded
+    return result
+
+
+def compile_excludes(patterns: Sequence[str]) -> list[re.Pattern[str]]:
+    """The exclude patterns compiled; raises :class:`LinkCheckConfigError` for a bad one."""
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise LinkCheckConfigError(
+                f"links.exclude: bad regular expression {pattern!r}: {exc}"
+            ) from None
+    return compiled
+
+
+def validate(options: LinkCheckOptions) -> None:
+    """Raise :class:`LinkCheckConfigError` for numbers that make no sense."""
+    checks = (
+        (options.timeout > 0, "timeout must be > 0"),
+        (options.max_concurrency >= 1, "max_concurrency must be >= 1"),
+        (options.host_concurrency >= 1, "host_concurrency must be >= 1"),
+        (options.host_interval_ms >= 0, "host_interval_ms must be >= 0"),
+        (options.max_redirects >= 0, "max_redirects must be >= 0"),
+        (options.retries >= 0, "retries must be >= 0"),
+        (options.retry_backoff >= 0, "retry_backoff must be >= 0"),
+        (options.retry_after_cap >= 0, "retry_after_cap must be >= 0"),
+        (options.max_cache_age >= 0, "max_cache_age must be >= 0"),
+    )
+    for ok, message in checks:
+        if not ok:
+            raise LinkCheckConfigError(f"link check: {message}")
+    for host, codes in options.accept_status.items():
+        for code in codes:
+            if not isinstance(code, int) or not 100 <= code <= 999:
+                raise LinkCheckConfigError(
+                    f"links.accept-status: {host}: {code!r} is not an HTTP status code"
+                )

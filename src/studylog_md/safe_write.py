@@ -1,0 +1,582 @@
+"""Reading a file for an edit, and writing it back without ever losing it.
+
+Guarantees (see ``docs/safe-writes.md`` for the user-facing version):
+
+* A write is all or nothing: the new bytes go to a temporary file in the target's own folder,
+  are flushed to disk, and replace the original in one ``os.replace``. Any failure on the way
+  (disk full, read-only file system, permission denied, Ctrl-C) leaves the original untouched
+  and no temporary file behind.
+* A write never overwrites someone else's change: the file on disk must still be the one that
+  was read (same inode, size, mtime and SHA-256), otherwise :class:`FileChangedError`.
+* Two studylog-md processes editing the same file are serialised by an advisory ``flock`` on
+  the file itself, held for the whole read-modify-write (:func:`editing`).
+
+Only regular files are ever opened: FIFOs, sockets and devices are refused after ``stat`` and
+before ``open`` (which could block forever on a FIFO), and every open uses ``O_NONBLOCK`` plus
+an ``fstat`` of the descriptor in case the path was swapped in between.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import secrets
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FileChangedError, InputError, WriteError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Snapshot",
+    "editing",
+    "read_file",
+    "write_back",
+]
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+
+# Writes and reads go in 1 MiB pieces: small enough that Ctrl-C is noticed promptly during a
+# big write, large enough that a 16 MiB file needs only a handful of system calls.
+_CHUNK = 1024 * 1024
+_RESTORE_PIECE = 64 * 1024
+_LOCK_POLL_SECONDS = 0.05
+_OPEN_READ = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
+
+# Friendlier, stable wording for the failures users actually meet; anything else falls back to
+# the C library's text.
+_REASONS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EFBIG: "file too large",
+    errno.EIO: "input/output error",
+    errno.ENOENT: "no such file or folder",
+    errno.ELOOP: "too many levels of symbolic links",
+    errno.ENOTDIR: "a part of the path is not a folder",
+}
+
+_KIND = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A file's bytes and the identity of the file they were read from.
+
+    ``path`` is the path as the user gave it; ``target`` is the real file behind it (symbolic
+    links resolved), which is what :func:`write_back` replaces. ``mode`` holds the permission
+    bits only (``stat.S_IMODE``).
+    """
+
+    path: Path
+    target: Path
+    data: bytes
+    size: int
+    mtime_ns: int
+    inode: int
+    device: int
+    mode: int
+    sha256: str
+    nlink: int
+
+
+def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Snapshot:
+    """Read a regular file for a read-only command.
+
+    Raises :class:`InputError` with a one-line, actionable message when the path is missing,
+    a folder, a FIFO, a socket or a device, is unreadable, or is larger than ``max_bytes``.
+    """
+    shown = os.fspath(path)
+    target = Path(path).resolve()
+    fd = _open_regular(shown, target, max_bytes)
+    try:
+        return _snapshot(fd, Path(path), target, shown, max_bytes)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def editing(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lock_timeout: float = 10.0,
+) -> Iterator[Snapshot]:
+    """Lock the file for editing and yield its :class:`Snapshot`.
+
+    The lock is an advisory ``flock(LOCK_EX)`` on the real file itself (no lock file beside
+    it), held until the ``with`` block ends, so a :func:`write_back` inside the block is
+    serialised against every other studylog-md process. Raises :class:`WriteError` when
+    another process holds the lock for longer than ``lock_timeout`` seconds.
+    """
+    shown = os.fspath(path)
+    deadline = time.monotonic() + max(lock_timeout, 0.0)
+    while True:
+        target = Path(path).resolve()
+        fd = _open_regular(shown, target, max_bytes)
+        try:
+            _lock(fd, shown, deadline)
+            if _still_names(target, fd) and Path(path).resolve() == target:
+                break
+            # Another writer replaced the file (os.replace) while we waited: the inode we
+            # locked is no longer the file. Start again on the one that is there now.
+            if time.monotonic() >= deadline:
+                raise WriteError(f"another process is editing {shown}; try again", shown)
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # closing the descriptor releases its lock
+    try:
+        snapshot = _snapshot(fd, Path(path), target, shown, max_bytes)
+        yield snapshot
+    finally:
+        os.close(fd)
+
+
+def write_back(snapshot: Snapshot, new_data: bytes, *, in_place: bool = False) -> bool:
+    """Write ``new_data`` to the file ``snapshot`` was read from; True when it was written.
+
+    Returns False (and touches nothing) when ``new_data`` equals what was read. Raises
+    :class:`FileChangedError` when the file changed or vanished since it was read, and
+    :class:`WriteError` when the file is read-only, has several hard links (unless
+    ``in_place``), sits in a read-only folder, or the write fails; in every case the original
+    file is untouched and no temporary file is left behind.
+
+    With ``in_place=True`` the bytes are written into the existing inode instead of replacing
+    it, which keeps hard links intact (space is reserved first, so a full disk is still
+    detected before any byte changes).
+    """
+    if new_data == snapshot.data:
+        return False
+    shown = os.fspath(snapshot.path)
+    current = _check_unchanged(snapshot, shown)
+    if stat.S_IMODE(current.st_mode) & 0o222 == 0:
+        # Root would be allowed to write anyway; a file without any write bit is the owner
+        # saying "do not edit this", so we honour the bits for everyone.
+        raise WriteError(f"{shown} is read-only; make it writable (chmod u+w) to edit it", shown)
+    if os.geteuid() != 0 and not _writable_by_me(snapshot.target):
+        raise WriteError(
+            f"{shown} is not writable by you; nothing was written (check its owner and mode)",
+            shown,
+        )
+    if in_place:
+        _write_in_place(snapshot, new_data, shown)
+        return True
+    if current.st_nlink > 1:
+        raise WriteError(
+            f"{shown} has {current.st_nlink} hard links; replacing it would split them (the "
+            "other names would keep the old text), so nothing was written. Use --in-place to "
+            "write into the file itself",
+            shown,
+        )
+    folder = snapshot.target.parent
+    if stat.S_IMODE(_stat_folder(folder, shown).st_mode) & 0o222 == 0:
+        # Same rule as for the file: a folder without any write bit is read-only for everyone,
+        # root included, so a root run and a user run give the same answer.
+        raise WriteError(
+            f"the folder {folder} is read-only, so {shown} cannot be replaced safely; nothing "
+            f"was written. Make the folder writable (chmod u+w) or use --in-place",
+            shown,
+        )
+    _replace_atomically(snapshot, new_data, current, shown)
+    return True
+
+
+# --- opening and reading -------------------------------------------------------------------
+
+
+def _open_regular(shown: str, target: Path, max_bytes: int) -> int:
+    """Open ``target`` for reading after checking it is a regular file of acceptable size."""
+    try:
+        st = os.stat(target)
+    except OSError as exc:
+        raise _input_error(exc, shown, target) from exc
+    _check_kind_and_size(st, shown, max_bytes)
+    try:
+        fd = os.open(target, _OPEN_READ)
+    except OSError as exc:
+        raise _input_error(exc, shown, target) from exc
+    try:
+        # The path may have been swapped for a FIFO or a device between stat and open;
+        # O_NONBLOCK kept the open from hanging, fstat tells us what we really got.
+        _check_kind_and_size(os.fstat(fd), shown, max_bytes)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _check_kind_and_size(st: os.stat_result, shown: str, max_bytes: int) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        kind = _KIND.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(
+                f"{shown} is a folder, not a file; give the path of a Markdown file "
+                f"(for example {os.path.join(shown, 'README.md')})",
+                shown,
+            )
+        raise InputError(
+            f"{shown} is {kind}, not a regular file; give the path of a Markdown file", shown
+        )
+    if st.st_size > max_bytes:
+        raise _too_big(shown, st.st_size, max_bytes)
+
+
+def _too_big(shown: str, size: int | None, max_bytes: int) -> InputError:
+    # size is None when the file grew past the limit while it was being read.
+    what = f"is {size:,} bytes" if size is not None else "grew to more bytes than that"
+    return InputError(
+        f"{shown} {what}, over the limit of {max_bytes:,} bytes; pass a larger --max-bytes "
+        "to read it",
+        shown,
+    )
+
+
+def _input_error(exc: OSError, shown: str, target: Path) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        if os.path.islink(shown):
+            return InputError(
+                f"{shown} is a symbolic link to {target}, which does not exist; fix the link",
+                shown,
+            )
+        return InputError(f"{shown}: no such file; check the path", shown)
+    if isinstance(exc, PermissionError):
+        return InputError(
+            f"cannot read {shown}: permission denied; check the permissions of the file and "
+            "its folders",
+            shown,
+        )
+    return InputError(f"cannot read {shown}: {_reason(exc)}", shown)
+
+
+def _snapshot(fd: int, path: Path, target: Path, shown: str, max_bytes: int) -> Snapshot:
+    # fstat before reading: if someone writes while we read, the recorded mtime/size are the
+    # old ones and write_back will see the change and refuse.
+    st = os.fstat(fd)
+    try:
+        data = _read_all(fd, max_bytes)
+    except OSError as exc:
+        raise _input_error(exc, shown, target) from exc
+    if data is None:
+        raise _too_big(shown, None, max_bytes)
+    return Snapshot(
+        path=path,
+        target=target,
+        data=data,
+        size=st.st_size,
+        mtime_ns=st.st_mtime_ns,
+        inode=st.st_ino,
+        device=st.st_dev,
+        mode=stat.S_IMODE(st.st_mode),
+        sha256=hashlib.sha256(data).hexdigest(),
+        nlink=st.st_nlink,
+    )
+
+
+def _read_all(fd: int, limit: int) -> bytes | None:
+    """All bytes from the current offset, or None when there are more than ``limit``."""
+    parts: list[bytes] = []
+    total = 0
+    while True:
+        # The file may have grown since stat: read at most one byte past the limit.
+        piece = os.read(fd, min(_CHUNK, limit + 1 - total))
+        if not piece:
+            return b"".join(parts)
+        parts.append(piece)
+        total += len(piece)
+        if total > limit:
+            return None
+
+
+# --- locking -------------------------------------------------------------------------------
+
+
+def _lock(fd: int, shown: str, deadline: float) -> None:
+    """Take ``flock(LOCK_EX)`` on ``fd``, polling until ``deadline``."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        except OSError as exc:
+            # Some file systems (certain network mounts) do not support flock at all. The
+            # stale check in write_back still refuses to overwrite a concurrent change, so
+            # going on without the lock is safe; it only loses the queueing.
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+                return
+            raise WriteError(f"could not lock {shown}: {_reason(exc)}", shown) from exc
+        if time.monotonic() >= deadline:
+            raise WriteError(f"another process is editing {shown}; try again", shown)
+        time.sleep(_LOCK_POLL_SECONDS)
+
+
+def _still_names(target: Path, fd: int) -> bool:
+    """True when ``target`` is still the file open as ``fd`` (same device and inode)."""
+    try:
+        on_disk = os.stat(target)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (on_disk.st_ino, on_disk.st_dev) == (mine.st_ino, mine.st_dev)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _check_unchanged(snapshot: Snapshot, shown: str) -> os.stat_result:
+    """The file's current stat, after checking it is exactly what ``snapshot`` read."""
+    changed = FileChangedError(
+        f"{shown} changed on disk since it was read; nothing was written. Run the command again.",
+        shown,
+    )
+    gone = FileChangedError(
+        f"{shown} was deleted or moved since it was read; nothing was written", shown
+    )
+    if Path(snapshot.path).resolve() != snapshot.target:
+        raise FileChangedError(
+            f"{shown} now points to a different file than when it was read; nothing was written",
+            shown,
+        )
+    try:
+        fd = os.open(snapshot.target, _OPEN_READ)
+    except FileNotFoundError as exc:
+        raise gone from exc
+    except OSError as exc:
+        raise WriteError(
+            f"could not write {shown}: {_reason(exc)}; the file is untouched", shown
+        ) from exc
+    try:
+        st = os.fstat(fd)
+        if (
+            not stat.S_ISREG(st.st_mode)
+            or (st.st_ino, st.st_dev) != (snapshot.inode, snapshot.device)
+            or st.st_size != snapshot.size
+            or st.st_mtime_ns != snapshot.mtime_ns
+        ):
+            raise changed
+        # Same size and mtime can still hide a change on file systems with coarse
+        # timestamps, so compare the content too.
+        data = _read_all(fd, snapshot.size)
+        if data is None or hashlib.sha256(data).hexdigest() != snapshot.sha256:
+            raise changed
+    except OSError as exc:
+        raise WriteError(
+            f"could not write {shown}: {_reason(exc)}; the file is untouched", shown
+        ) from exc
+    finally:
+        os.close(fd)
+    return st
+
+
+def _replace_atomically(
+    snapshot: Snapshot, new_data: bytes, current: os.stat_result, shown: str
+) -> None:
+    """Temp file in the same folder, fsync, same mode/owner, ``os.replace``, fsync folder."""
+    target = snapshot.target
+    temp: str | None = None
+    replaced = False
+    try:
+        temp, fd = _create_temp(target)
+        try:
+            _write_all(fd, new_data)
+            os.fsync(fd)
+            _copy_owner(fd, current)
+            # The mode currently on disk (not the one at read time) so that a chmod made
+            # meanwhile, which does not change mtime, is kept too. chmod after chown: chown
+            # clears the set-user-ID bit.
+            os.fchmod(fd, stat.S_IMODE(current.st_mode))
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+        replaced = True
+    except BaseException as exc:
+        # No function call may come before the protected loop: CPython runs a pending
+        # signal handler (Ctrl-C) at calls and loop jumps, and a KeyboardInterrupt raised
+        # here before the unlink would leave the temp file behind.
+        interrupted = False
+        while temp is not None and not replaced:
+            try:
+                os.unlink(temp)
+            except KeyboardInterrupt:
+                interrupted = True  # unlink is idempotent: try again, re-raise below
+                continue
+            except OSError:
+                pass  # already gone (or never created)
+            break
+        if interrupted and not isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt from exc
+        if isinstance(exc, OSError):
+            raise _write_error(exc, shown) from exc
+        raise
+    _fsync_folder(target.parent)
+
+
+def _create_temp(target: Path) -> tuple[str, int]:
+    """Create ``.NAME.<random>.tmp`` beside ``target`` (O_EXCL, mode 0600).
+
+    Like ``tempfile.mkstemp``, but the name is known to the caller *before* the file exists,
+    so a Ctrl-C right after the file is created can still be cleaned up (mkstemp only returns
+    the name once it is done).
+    """
+    folder = os.fspath(target.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    for _ in range(100):
+        temp = os.path.join(folder, f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return temp, os.open(temp, flags, 0o600)
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "could not find an unused temporary file name", folder)
+
+
+def _write_in_place(snapshot: Snapshot, new_data: bytes, shown: str) -> None:
+    """Overwrite the existing inode; on any failure put the original bytes back."""
+    old = snapshot.data
+    try:
+        # Read-write, so that a failed write can be checked and undone (see _restore).
+        fd = os.open(snapshot.target, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise _write_error(exc, shown) from exc
+    touched = False
+    try:
+        st = os.fstat(fd)
+        if (st.st_ino, st.st_dev) != (snapshot.inode, snapshot.device):
+            raise FileChangedError(
+                f"{shown} changed on disk since it was read; nothing was written. "
+                "Run the command again.",
+                shown,
+            )
+        touched = True
+        if len(new_data) > len(old):
+            # Reserve the extra space first, so that a full disk or a quota is reported
+            # before a single byte of the original has been overwritten.
+            os.posix_fallocate(fd, len(old), len(new_data) - len(old))
+        _write_all(fd, new_data, offset=0)
+        os.ftruncate(fd, len(new_data))
+        os.fsync(fd)
+    except BaseException as exc:
+        # As in _replace_atomically: no call before the protected loop.
+        restored = True
+        interrupted = False
+        while touched:
+            try:
+                restored = _restore(fd, old)  # idempotent, so an interrupted try is redone
+            except KeyboardInterrupt:
+                interrupted = True
+                continue
+            break
+        if not restored:
+            raise WriteError(
+                f"could not write {shown}: {_describe(exc)}, and putting the original bytes "
+                "back also failed; the file may be damaged, restore it from version control",
+                shown,
+            ) from exc
+        if interrupted and not isinstance(exc, KeyboardInterrupt):
+            raise KeyboardInterrupt from exc
+        if isinstance(exc, OSError):
+            raise _write_error(exc, shown) from exc
+        raise
+    finally:
+        os.close(fd)
+
+
+def _restore(fd: int, old: bytes) -> bool:
+    """Make the file's bytes ``old`` again; True when that worked.
+
+    Only the pieces that differ from ``old`` are rewritten: a failed write usually got part
+    of the way, and rewriting just that part is both less work and less likely to hit the same
+    failure again (the bytes after it were never touched).
+    """
+    try:
+        for start in range(0, len(old), _RESTORE_PIECE):
+            want = old[start : start + _RESTORE_PIECE]
+            if os.pread(fd, len(want), start) != want:
+                _write_all(fd, want, offset=start)
+        os.ftruncate(fd, len(old))
+        os.fsync(fd)
+    except OSError:
+        return False
+    return True
+
+
+def _write_all(fd: int, data: bytes, offset: int | None = None) -> None:
+    view = memoryview(data)
+    done = 0
+    while done < len(view):
+        piece = view[done : done + _CHUNK]
+        if offset is None:
+            done += os.write(fd, piece)
+        else:
+            done += os.pwrite(fd, piece, offset + done)
+
+
+def _copy_owner(fd: int, current: os.stat_result) -> None:
+    """Give the temp file the original's owner and group, best effort."""
+    try:
+        if os.geteuid() == 0:
+            os.fchown(fd, current.st_uid, current.st_gid)
+        elif os.fstat(fd).st_gid != current.st_gid:
+            # A normal user may still set the group to one they belong to.
+            os.fchown(fd, -1, current.st_gid)
+    except OSError:
+        pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable; some file systems cannot fsync a folder, which is fine."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _stat_folder(folder: Path, shown: str) -> os.stat_result:
+    try:
+        return os.stat(folder)
+    except OSError as exc:
+        raise _write_error(exc, shown) from exc
+
+
+def _writable_by_me(target: Path) -> bool:
+    if os.access in os.supports_effective_ids:
+        return os.access(target, os.W_OK, effective_ids=True)
+    return os.access(target, os.W_OK)
+
+
+def _write_error(exc: OSError, shown: str) -> WriteError:
+    message = f"could not write {shown}: {_reason(exc)}; the file is untouched"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        message += " (replacing it safely needs a writable folder; --in-place does not)"
+    return WriteError(message, shown)
+
+
+def _describe(exc: BaseException) -> str:
+    return _reason(exc) if isinstance(exc, OSError) else "interrupted"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    text = exc.strerror or (os.strerror(exc.errno) if exc.errno else str(exc))
+    return text[:1].lower() + text[1:]
