@@ -33,7 +33,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .lint.engine import LintOptions
+    from .lint.options import LintOptions
     from .markers import Vocabulary
 
 __all__ = [
@@ -43,7 +43,6 @@ __all__ = [
     "LinksConfig",
     "clear_cache",
     "find_config_file",
-    "find_repo_root",
     "load_config",
     "load_config_file",
 ]
@@ -158,13 +157,13 @@ class Config:
 
     def lint_options(self, path: Path) -> LintOptions:
         """The engine's options for ``path`` (per-file-ignores applied)."""
-        from .lint.engine import LintOptions
+        from .lint.options import LintOptions
 
+        # repo_root stays None: the engine finds the nearest ``.git`` above the file itself.
         return LintOptions(
             select=self.select,
             ignore=self.ignored_for(path),
             duplicate_url_allow=self.duplicate_url_allow,
-            repo_root=find_repo_root(path.parent if str(path) else Path.cwd()),
         )
 
 
@@ -208,24 +207,10 @@ def _find_config_file(folder: Path) -> Path | None:
     return None
 
 
-def find_repo_root(folder: Path) -> Path | None:
-    """The nearest folder at or above ``folder`` that holds ``.git``, or None."""
-    return _find_repo_root(_absolute(folder))
-
-
-@functools.lru_cache(maxsize=256)
-def _find_repo_root(folder: Path) -> Path | None:
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
 def clear_cache() -> None:
     """Forget every configuration found and read (for long-running processes and tests)."""
     _file_cache.clear()
     _find_config_file.cache_clear()
-    _find_repo_root.cache_clear()
     _has_our_table.cache_clear()
 
 
@@ -467,15 +452,11 @@ def _links(table: Mapping[str, Any], source: Path, prefix: str) -> LinksConfig:
     reader = _Reader(table, source, prefix)
     defaults = LinksConfig()
     timeout = reader.take("timeout", reader.positive_number, defaults.timeout)
-    max_concurrency = reader.take(
-        "max-concurrency", reader.positive_int, defaults.max_concurrency
-    )
+    max_concurrency = reader.take("max-concurrency", reader.positive_int, defaults.max_concurrency)
     host_concurrency = reader.take(
         "host-concurrency", reader.positive_int, defaults.host_concurrency
     )
-    host_interval = reader.take(
-        "host-interval", reader.non_negative_number, defaults.host_interval
-    )
+    host_interval = reader.take("host-interval", reader.non_negative_number, defaults.host_interval)
     max_cache_age = reader.take("max-cache-age", reader.duration, defaults.max_cache_age)
     cache = reader.take("cache", lambda k, v: _cache(reader, k, v), (None, True))
     accept = reader.take("accept-status", lambda k, v: _accept(reader, k, v), _EMPTY_HOST_MAP)
@@ -530,8 +511,9 @@ def _accept(reader: _Reader, key: str, value: Any) -> Mapping[str, frozenset[int
         ):
             raise reader.error(where, f"expected a list of status codes, got {_describe(statuses)}")
         for status in statuses:
-            if not 100 <= status <= 599:
-                raise reader.error(where, f"{status} is not an HTTP status code (100-599)")
+            # 999 is real: LinkedIn answers it to clients it takes for robots.
+            if not 100 <= status <= 999:
+                raise reader.error(where, f"{status} is not an HTTP status code (100-999)")
         result[host_key] = frozenset(statuses)
     return MappingProxyType(result)
 
@@ -585,8 +567,7 @@ def _expand(text: str, env: Mapping[str, str], key: str, source: Path | None) ->
             raise ConfigError(f"{source}: {key}: {match.group(0)!r} is not a variable reference")
         if name not in env:
             raise ConfigError(
-                f"{source}: {key} uses ${{{name}}}, but the environment variable {name} "
-                "is not set"
+                f"{source}: {key} uses ${{{name}}}, but the environment variable {name} is not set"
             )
         return env[name]
 
@@ -612,12 +593,11 @@ def _quote_key(key: str) -> str:
 def _glob_regex(glob: str) -> re.Pattern[str]:
     """Compile a per-file-ignores glob (gitignore-like: ``*``, ``?``, ``[...]``, ``**``)."""
     pattern = glob.strip()
-    if pattern.startswith("./"):
-        pattern = pattern[2:]
-    if "/" not in pattern.rstrip("/"):
+    anchored = pattern.startswith(("/", "./")) or "/" in pattern.rstrip("/")
+    pattern = pattern.removeprefix("./").lstrip("/")
+    if not anchored:
         # "CHANGELOG.md" and "*.md" match a file of that name in any folder.
         pattern = "**/" + pattern
-    pattern = pattern.lstrip("/")
     if pattern.endswith("/"):
         pattern += "**"
     parts: list[str] = []

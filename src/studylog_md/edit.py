@@ -52,9 +52,14 @@ def _vocab(doc: Document) -> Vocabulary:
 
 
 # -- choosing a marker --------------------------------------------------------------------------
-def _spellings(entries: list[Entry], status: Status, kind: str) -> Counter[str]:
+def _spellings(
+    entries: list[Entry], status: Status, kind: str, exclude: Entry | None = None
+) -> Counter[str]:
+    """How often each spelling of ``status`` is used (the entry being edited not counted)."""
     counts: Counter[str] = Counter()
     for entry in entries:
+        if entry is exclude:
+            continue
         if entry.status is status and entry.kind == kind and entry.marker_line >= 0:
             marker = entry.marker
             if any(ch.isdigit() for ch in marker):
@@ -67,7 +72,7 @@ def choose_marker(doc: Document, entry: Entry, status: Status) -> str:
     """The marker this table (or file) already uses for ``status``; else the default."""
     if entry.kind == "task":
         if status is Status.DONE:
-            counts = _spellings(doc.entries, Status.DONE, "task")
+            counts = _spellings(doc.entries, Status.DONE, "task", entry)
             return counts.most_common(1)[0][0] if counts else "[x]"
         return "[ ]"
     if status is Status.UNKNOWN:
@@ -77,11 +82,13 @@ def choose_marker(doc: Document, entry: Entry, status: Status) -> str:
         scopes.append(entry.table.entries)
     scopes.append([e for e in doc.entries if e.kind == "row"])
     for scope in scopes:
-        counts = _spellings(scope, status, "row")
+        counts = _spellings(scope, status, "row", entry)
         if counts:
             # Ties go to the spelling seen first, so the choice is stable.
             best = max(counts.values())
             for candidate in scope:
+                if candidate is entry:
+                    continue
                 if candidate.status is status and counts.get(candidate.marker) == best:
                     return candidate.marker
     return DEFAULT_SPELLING[status]

@@ -123,7 +123,11 @@ def url_key(url: str | None) -> str | None:
         return url.strip()
     host = host.removeprefix("www.")
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING.match(k)
+        ]
     )
     path = parts.path.rstrip("/")
     return urlunsplit(("", host, path, query, ""))
@@ -247,8 +251,7 @@ def _repository(path: Path) -> Path:
         top = _git(["rev-parse", "--show-toplevel"], folder)
     except _GitFailed as exc:
         raise UserError(
-            f"{path} is not inside a git repository, so it has no history to read "
-            f"(git said: {exc})"
+            f"{path} is not inside a git repository, so it has no history to read (git said: {exc})"
         ) from exc
     return Path(os.fsdecode(top.rstrip(b"\n")))
 
@@ -322,9 +325,7 @@ def _show(folder: Path, version: Version) -> bytes | None:
         return None
 
 
-def read_history(
-    path: str | os.PathLike[str], *, vocabulary: Vocabulary | None = None
-) -> History:
+def read_history(path: str | os.PathLike[str], *, vocabulary: Vocabulary | None = None) -> History:
     """Every status event of ``path``'s entries over its git history, oldest first.
 
     Raises :class:`UserError` when git is missing, the file is outside a git repository, or
@@ -339,12 +340,18 @@ def read_history(
     events: list[StatusEvent] = []
     skipped: list[tuple[Version, str]] = []
     previous: Sequence[_EntryLike] = ()
-    for version, data in zip(versions, contents):
+    last: bytes | None = None
+    for version, data in zip(versions, contents, strict=True):
         if data is None:
             skipped.append((version, "git has no such file at this commit"))
             continue
+        if data == last:
+            continue  # a merge or a rename without edits: nothing to compare (parsing is slow)
+        last = data
         try:
-            doc = load_bytes(data, path=f"{version.commit[:12]}:{version.path}", vocabulary=vocabulary)
+            doc = load_bytes(
+                data, path=f"{version.commit[:12]}:{version.path}", vocabulary=vocabulary
+            )
         except StudylogError as exc:
             skipped.append((version, str(exc)))
             continue

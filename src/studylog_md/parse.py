@@ -125,6 +125,9 @@ CATEGORY_HEADERS = frozenset(
     }
 )
 
+GENERATED_START = "<!-- studylog-md:stats -->"
+GENERATED_END = "<!-- /studylog-md:stats -->"
+
 _TASK_BOX = re.compile(r"(?:[-+*]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])")
 _HEADER_WORD = re.compile(r"[\w?✓✔✅☑]+")
 
@@ -231,6 +234,8 @@ class _Builder:
         container: list[str] = []
         # (is_task, plain text of the item's first line) for each open list item
         items: list[tuple[str, str | None]] = []
+        # Tables inside studylog-md's own summary block (`stats --write`) are output, not input.
+        in_generated_block = False
         n = len(tokens)
         i = 0
         while i < n:
@@ -245,7 +250,7 @@ class _Builder:
                 continue
             if kind == "table_open":
                 assert tok.map is not None
-                self._table(tok, container)
+                self._table(tok, container, generated=in_generated_block)
                 doc.blocks.append(Block("table", tok.map[0], tok.map[1]))
             elif kind == "list_item_open":
                 assert tok.map is not None
@@ -258,6 +263,14 @@ class _Builder:
                 container.append("blockquote")
             elif kind == "blockquote_close":
                 container.pop()
+            elif kind == "html_block" and GENERATED_START in tok.content:
+                in_generated_block = GENERATED_END not in tok.content.split(GENERATED_START)[-1]
+                assert tok.map is not None
+                doc.blocks.append(Block("html", tok.map[0], tok.map[1]))
+            elif kind == "html_block" and GENERATED_END in tok.content:
+                in_generated_block = False
+                assert tok.map is not None
+                doc.blocks.append(Block("html", tok.map[0], tok.map[1]))
             elif tok.map is not None and tok.nesting != -1:
                 block_kind = _LEAF_KINDS.get(kind)
                 if block_kind:
@@ -317,7 +330,7 @@ class _Builder:
         return ("task", scanned.text)
 
     # -- tables ---------------------------------------------------------------------------
-    def _table(self, tok: Token, container: list[str]) -> None:
+    def _table(self, tok: Token, container: list[str], *, generated: bool = False) -> None:
         assert tok.map is not None
         start, end = tok.map
         starts: list[int] = tok.meta["starts"]
@@ -331,7 +344,8 @@ class _Builder:
             alignments=list(tok.meta["aligns"]),
             container=container[-1] if container else "",
         )
-        _assign_columns(table, self.vocab)
+        if not generated:
+            _assign_columns(table, self.vocab)
         self.doc.tables.append(table)
         if table.status_col is not None:
             self._entries(table)

@@ -45,6 +45,7 @@ DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 # Writes and reads go in 1 MiB pieces: small enough that Ctrl-C is noticed promptly during a
 # big write, large enough that a 16 MiB file needs only a handful of system calls.
 _CHUNK = 1024 * 1024
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 _RESTORE_PIECE = 64 * 1024
 _LOCK_POLL_SECONDS = 0.05
 _OPEN_READ = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
@@ -391,7 +392,19 @@ def _replace_atomically(
     temp: str | None = None
     replaced = False
     try:
-        temp, fd = _create_temp(target)
+        # What tempfile.mkstemp does (O_EXCL, mode 0600), but with the name stored in
+        # ``temp`` *before* the file exists: mkstemp only hands the name back once it
+        # returns, so a Ctrl-C in between would leave a temp file nobody knows about.
+        fd = -1
+        for _ in range(100):
+            temp = _temp_name(target)
+            try:
+                fd = os.open(temp, _TEMP_FLAGS, 0o600)
+                break
+            except FileExistsError:
+                temp = None  # somebody else's file: never ours to delete
+        if temp is None:
+            raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(target))
         try:
             _write_all(fd, new_data)
             os.fsync(fd)
@@ -426,22 +439,9 @@ def _replace_atomically(
     _fsync_folder(target.parent)
 
 
-def _create_temp(target: Path) -> tuple[str, int]:
-    """Create ``.NAME.<random>.tmp`` beside ``target`` (O_EXCL, mode 0600).
-
-    Like ``tempfile.mkstemp``, but the name is known to the caller *before* the file exists,
-    so a Ctrl-C right after the file is created can still be cleaned up (mkstemp only returns
-    the name once it is done).
-    """
-    folder = os.fspath(target.parent)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
-    for _ in range(100):
-        temp = os.path.join(folder, f".{target.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return temp, os.open(temp, flags, 0o600)
-        except FileExistsError:
-            continue
-    raise FileExistsError(errno.EEXIST, "could not find an unused temporary file name", folder)
+def _temp_name(target: Path) -> str:
+    """``.NAME.<random>.tmp`` beside ``target``: hidden, and easy to recognise if ever left."""
+    return os.path.join(os.fspath(target.parent), f".{target.name}.{secrets.token_hex(6)}.tmp")
 
 
 def _write_in_place(snapshot: Snapshot, new_data: bytes, shown: str) -> None:

@@ -268,8 +268,7 @@ def find_blocks(doc: Document, *, strict: bool = True) -> list[tuple[int, int]]:
             start = None
     if start is not None and strict:
         raise UserError(
-            f"{_where(doc, start)}{START_MARKER} is never closed; add a line "
-            f"{END_MARKER} below it"
+            f"{_where(doc, start)}{START_MARKER} is never closed; add a line {END_MARKER} below it"
         )
     return spans
 
@@ -278,17 +277,18 @@ def _where(doc: Document, index: int) -> str:
     return f"{doc.path or '<string>'}:{index + 1}: "
 
 
-def render_block(stats: FileStats, newline: str = "\n") -> str:
+def render_block(stats: FileStats, newline: str = "\n", indent: str = "") -> str:
     """The block's content: a blank line, a Markdown table, a blank line (each line ended).
 
     The blank lines keep the table a table on every renderer: without them the HTML comment
-    above or below could be read as part of it.
+    above or below could be read as part of it. ``indent`` (the start marker's own) keeps a
+    block inside a list item inside it.
     """
     rows = ["| Section | Done | Progress |", "| --- | ---: | --- |"]
     for section in stats.sections:
         rows.append(_block_row(_escape_cell(section.label), section.counts))
     rows.append(_block_row("**Total**", stats.counts, bold=True))
-    return newline + newline.join(rows) + newline + newline
+    return newline + newline.join(indent + row for row in rows) + newline + newline
 
 
 def _block_row(label: str, counts: Counts, *, bold: bool = False) -> str:
@@ -322,12 +322,14 @@ def update_block(doc: Document, *, by: GroupBy = "leaf") -> BlockUpdate:
     spans = find_blocks(doc)
     if not spans:
         raise UserError(missing_block_message(doc.path))
-    content = render_block(file_stats(doc, by=by), doc.newline)
+    stats = file_stats(doc, by=by)
     original = doc.dumps()
-    replacements = [
-        Replacement(doc.line_offset(start + 1), doc.line_offset(end), content)
-        for start, end in spans
-    ]
+    replacements = []
+    for start, end in spans:
+        marker = doc.lines[start]
+        indent = marker[: len(marker) - len(marker.lstrip())]
+        content = render_block(stats, doc.newline, indent)
+        replacements.append(Replacement(doc.line_offset(start + 1), doc.line_offset(end), content))
     text = apply_replacements(original, replacements)
     return BlockUpdate(text, text != original, len(spans))
 

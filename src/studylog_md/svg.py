@@ -62,10 +62,7 @@ def escape(text: str) -> str:
     """``text`` safe inside an XML element or a double-quoted attribute."""
     text = _NOT_XML.sub("\ufffd", text)
     return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
 
 
@@ -82,7 +79,7 @@ def layout(report: Report) -> list[Bar]:
     names = _short_labels(sections, several_files=several)
     bars: list[Bar] = []
     y = HEADER_HEIGHT + ROW_HEIGHT / 2
-    for section, name in zip(sections, names):
+    for section, name in zip(sections, names, strict=True):
         bars.append(_bar(name, _full_label(section, several), section.counts, y))
         y += ROW_HEIGHT
     y += 8  # room for the rule above the total
@@ -107,9 +104,9 @@ def _short_labels(sections: tuple[SectionStats, ...], *, several_files: bool) ->
     # The innermost heading is what people recognise; when two sections share it, the heading
     # above it tells them apart.
     leaf = [s.section[-1] if s.section else "(top of file)" for s in sections]
-    seen = Counter(zip((s.file for s in sections), leaf))
+    seen = Counter(zip((s.file for s in sections), leaf, strict=True))
     names: list[str] = []
-    for section, name in zip(sections, leaf):
+    for section, name in zip(sections, leaf, strict=True):
         if seen[(section.file, name)] > 1 and len(section.section) > 1:
             name = " › ".join(section.section[-2:])
         if several_files and section.file:
@@ -147,9 +144,8 @@ def render(report: Report, title: str = "Study progress") -> str:
         f'<text class="heading" x="{PAD}" y="{PAD + 10}">{escape(heading)}</text>',
     ]
     if len(bars) == 1:
-        out.append(
-            f'<text class="muted" x="{PAD}" y="{number(HEADER_HEIGHT + 4)}">No entries found.</text>'
-        )
+        empty_y = number(HEADER_HEIGHT + 4)
+        out.append(f'<text class="muted" x="{PAD}" y="{empty_y}">No entries found.</text>')
     for item in bars:
         if item.total:
             rule_y = number(item.y - ROW_HEIGHT / 2 - 2)
@@ -167,7 +163,7 @@ def _row(item: Bar) -> str:
     weight = ' class="total"' if item.total else ""
     count = f"{item.counts.done}/{item.counts.total}"
     return (
-        f'<g><title>{escape(item.full_label)}: {escape(_summary(item.counts))}</title>'
+        f"<g><title>{escape(item.full_label)}: {escape(_summary(item.counts))}</title>"
         f'<text{weight} x="{PAD}" y="{base}" clip-path="url(#studylog-md-labels)">'
         f"{escape(item.label)}</text>"
         f'<rect class="bar-track" x="{BAR_X}" y="{top}" width="{BAR_WIDTH}" '

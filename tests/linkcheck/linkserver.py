@@ -52,6 +52,8 @@ class Seen:
     method: str
     path: str
     headers: dict[str, str]
+    started: float = 0.0  # time.monotonic() when the request was read
+    ended: float = 0.0  # ... and when its handling ended
 
 
 @dataclass(slots=True)
@@ -77,20 +79,22 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output quiet
 
-    def do_HEAD(self) -> None:  # noqa: N802 - stdlib naming
+    def do_HEAD(self) -> None:
         self._handle("HEAD")
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._handle("GET")
 
     def _handle(self, method: str) -> None:
         state = self.server.state
         started = time.monotonic()
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        seen = Seen(method, self.path, headers, started)
         with state.lock:
-            state.requests.append(Seen(method, self.path, {k.lower(): v for k, v in self.headers.items()}))
+            state.requests.append(seen)
             state.in_flight += 1
             state.max_in_flight = max(state.max_in_flight, state.in_flight)
         try:
@@ -100,7 +104,8 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             with state.lock:
                 state.in_flight -= 1
-                state.handled_seconds += time.monotonic() - started
+                seen.ended = time.monotonic()
+                state.handled_seconds += seen.ended - started
         self.close_connection = True
 
     def _count(self, key: str) -> int:
@@ -228,14 +233,19 @@ class LinkServer:
             context.load_cert_chain(str(tls[0]), str(tls[1]))
             names = self._server.state.server_names
 
-            def remember(sock: ssl.SSLObject | ssl.SSLSocket, name: str | None, ctx: object) -> None:
+            def remember(
+                sock: ssl.SSLObject | ssl.SSLSocket, name: str | None, ctx: object
+            ) -> None:
                 names.append(name)
 
             context.sni_callback = remember
             self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
             self.scheme = "https"
         self.port: int = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self) -> LinkServer:
         self._thread.start()
@@ -311,4 +321,3 @@ def make_certificate(directory: Path, names: list[str]) -> tuple[Path, Path] | N
     except (OSError, subprocess.SubprocessError):
         return None
     return cert, key
-

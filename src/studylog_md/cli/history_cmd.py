@@ -97,16 +97,14 @@ def _print_text(events: Sequence[StatusEvent], *, color: bool) -> None:
     months: dict[tuple[int, int], list[StatusEvent]] = {}
     for event in events:
         months.setdefault((event.date.year, event.date.month), []).append(event)
-    first = True
-    for (year, month), items in months.items():
+    for number, ((year, month), items) in enumerate(months.items()):
+        if number:
+            out()  # a blank line between months
         name = f"{datetime(year, month, 1):%B} {year}"
         for kind, heading in _HEADINGS.items():
             group = [e for e in items if e.kind == kind]
             if not group:
                 continue
-            if not first:
-                out()
-            first = False
             title = f"{heading} in {name} ({len(group)}):"
             out(click.style(title, bold=True) if color else title)
             for event in group:
@@ -115,9 +113,6 @@ def _print_text(events: Sequence[StatusEvent], *, color: bool) -> None:
         if added:
             # New to-do entries are plans, not progress: a count keeps the first commit of a
             # long log from burying everything else (--format json lists each one).
-            if not first:
-                out()
-            first = False
             noun = "entry" if len(added) == 1 else "entries"
             out(f"Added in {name}: {len(added)} new {noun} to do")
 

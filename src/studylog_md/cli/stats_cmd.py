@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -48,6 +49,12 @@ LABEL_MAX = 60
     help="Write a shields.io endpoint JSON here.",
 )
 @click.option("--label", default="studied", show_default=True, help="The badge's label.")
+@click.option(
+    "--skip-missing",
+    is_flag=True,
+    help="With --write/--check, pass over files without a summary block instead of failing "
+    "(for a pre-commit hook that sees every Markdown file).",
+)
 @click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this.")
 def stats_cmd(
     files: tuple[str, ...],
@@ -58,6 +65,7 @@ def stats_cmd(
     svg_path: str | None,
     badge_path: str | None,
     label: str,
+    skip_missing: bool,
     max_bytes: int | None,
 ) -> int:
     """Count done / to do per section of FILE... (several files add up).
@@ -76,7 +84,9 @@ def stats_cmd(
     for path in unique_paths(files):
         try:
             if write or check:
-                stats, stale = _block(path, by=by, write=write, max_bytes=max_bytes)
+                stats, stale = _block(
+                    path, by=by, write=write, max_bytes=max_bytes, skip_missing=skip_missing
+                )
                 if stale:
                     code = max(code, EXIT_FINDINGS)
             else:
@@ -108,20 +118,27 @@ def _count(path: str, *, by: GroupBy, max_bytes: int | None) -> FileStats:
     return file_stats(doc, by=by, file=doc.path)
 
 
-def _block(path: str, *, by: GroupBy, write: bool, max_bytes: int | None) -> tuple[FileStats, bool]:
-    """Refresh (or check) one file's summary block; returns its stats and whether it was stale."""
+def _block(
+    path: str, *, by: GroupBy, write: bool, max_bytes: int | None, skip_missing: bool
+) -> tuple[FileStats, bool]:
+    """Refresh (or check) one file's summary block; returns its stats and whether it was stale.
+
+    A file without a block is an error, unless ``skip_missing`` (then it is only counted).
+    """
     from .. import load_bytes
     from .._lines import encode
-    from ..safe_write import DEFAULT_MAX_BYTES, editing, write_back
-    from ..stats import file_stats, update_block
+    from ..safe_write import DEFAULT_MAX_BYTES, Snapshot, editing, read_file, write_back
+    from ..stats import file_stats, find_blocks, update_block
     from ._common import vocabulary_for
 
-    # The lock is held from the read to the write, so a concurrent edit either happens before
-    # we read or is refused by write_back; the block can never be computed from stale bytes.
-    with editing(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES) as snap:
+    limit = max_bytes or DEFAULT_MAX_BYTES
+
+    def refresh(snap: Snapshot) -> tuple[FileStats, bool]:
         doc = load_bytes(snap.data, path=path, vocabulary=vocabulary_for(path))
-        update = update_block(doc, by=by)
         stats = file_stats(doc, by=by, file=path)
+        if skip_missing and not find_blocks(doc):
+            return stats, False
+        update = update_block(doc, by=by)
         if not update.changed:
             out(f"{path}: summary block is up to date")
             return stats, False
@@ -131,6 +148,13 @@ def _block(path: str, *, by: GroupBy, write: bool, max_bytes: int | None) -> tup
         write_back(snap, encode(update.text, doc.bom))
         out(f"{path}: summary block updated")
         return stats, False
+
+    if not write:
+        return refresh(read_file(path, max_bytes=limit))
+    # The lock is held from the read to the write, so a concurrent edit either happens before
+    # we read or is refused by write_back; the block can never be computed from stale bytes.
+    with editing(path, max_bytes=limit) as snap:
+        return refresh(snap)
 
 
 def _outputs(report: Report, svg_path: str | None, badge_path: str | None, label: str) -> int:
@@ -189,10 +213,8 @@ def write_output(path: str, data: bytes) -> None:
         ) from exc
     finally:
         if temp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temp)
-            except OSError:
-                pass
 
 
 # -- text output -------------------------------------------------------------------------------
@@ -213,10 +235,11 @@ def _print_text(report: Report, *, color: bool) -> None:
     rows = [(_label(s.section, s.file if several else None), s.counts) for s in report.sections]
     if not rows:
         out("no entries")
+        return
     width = max([display_width(name) for name, _ in rows] + [display_width("Section")])
     numbers = [max(len(h), 5) for h in _HEADERS]
     head = _pad("Section", width) + "".join(
-        "  " + h.rjust(w) for h, w in zip(_HEADERS, numbers)
+        "  " + h.rjust(w) for h, w in zip(_HEADERS, numbers, strict=True)
     )
     out(_style(head + "  Progress", color, bold=True))
     for name, counts in rows:
@@ -258,7 +281,7 @@ def _line(
     from ..stats import bar
 
     values = (counts.done, counts.todo, counts.in_progress, counts.unknown)
-    cells = [str(v).rjust(w) for v, w in zip(values, numbers)]
+    cells = [str(v).rjust(w) for v, w in zip(values, numbers[:-1], strict=True)]
     cells.append(f"{counts.whole_percent}%".rjust(numbers[-1]))
     text = _style(_pad(name, width), color, bold=bold)
     text += "".join("  " + c for c in cells[:-1])

@@ -15,6 +15,7 @@ DNS lookup.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -137,8 +138,10 @@ def refusal_for(address: IPAddress) -> Refusal | None:
     return None
 
 
-def vet_addresses(addresses: list[str]) -> tuple[list[str], Refusal | None]:
-    """Vet resolved addresses: all must be global, else the first refusal.
+def vet_addresses(
+    addresses: list[str], vet: Callable[[IPAddress], Refusal | None] = refusal_for
+) -> tuple[list[str], Refusal | None]:
+    """Vet resolved addresses: all must be global (``vet`` says), else the first refusal.
 
     A name that resolves to a public *and* a private address is refused as a whole: mixing
     them is what DNS-rebinding attacks look like, and no honest public site needs it.
@@ -146,7 +149,7 @@ def vet_addresses(addresses: list[str]) -> tuple[list[str], Refusal | None]:
     vetted: list[str] = []
     for text in addresses:
         address = ipaddress.ip_address(text.split("%", 1)[0])
-        refusal = refusal_for(address)
+        refusal = vet(address)
         if refusal is not None:
             return [], refusal
         if text not in vetted:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .addresses import IPAddress, Refusal, refusal_for
 from .cache import LinkCache
 from .client import FetchError, Response, fetch, make_ssl_context
 from .hosts import Gates, parse_retry_after
@@ -107,7 +108,13 @@ class _Failed(Exception):
 class _Run:
     """One call of :func:`check_links`: shared state lives here, for one event loop."""
 
-    def __init__(self, options: LinkCheckOptions, progress: Progress | None, resolver: Resolver):
+    def __init__(
+        self,
+        options: LinkCheckOptions,
+        progress: Progress | None,
+        resolver: Resolver,
+        vet: Callable[[IPAddress], Refusal | None] = refusal_for,
+    ):
         self.options = options
         self.progress = progress
         self.resolver = resolver
@@ -121,8 +128,10 @@ class _Run:
         self.gates = Gates(
             options.max_concurrency, options.host_concurrency, options.host_interval_ms / 1000
         )
-        self.book = AddressBook(resolver, options.allow_private, options.timeout)
-        self.ssl_context: ssl.SSLContext = make_ssl_context()
+        # ``vet`` is replaceable for tests only: a redirect from a "public" host to a private
+        # one cannot be staged otherwise on a machine whose servers are all on loopback.
+        self.book = AddressBook(resolver, options.allow_private, options.timeout, vet)
+        self._ssl_context: ssl.SSLContext | None = None
         self.cache = (
             LinkCache(options.cache_path, options.max_cache_age) if options.cache_path else None
         )
@@ -358,23 +367,19 @@ class _Run:
         for address in addresses[:MAX_ADDRESSES]:
             async with self.gates.slot(target.host):
                 if budget.left <= 0:
-                    raise FetchError("timeout", "timed out (time for this link used up)")
+                    raise FetchError("timeout", "timed out (the time for this link was used up)")
                 started = time.monotonic()
                 try:
-                    return await asyncio.wait_for(
-                        fetch(
-                            target,
-                            address,
-                            method,
-                            headers,
-                            timeout=self.options.timeout,
-                            ssl_context=self.ssl_context,
-                            anchor=anchor,
-                        ),
-                        budget.left,
+                    return await fetch(
+                        target,
+                        address,
+                        method,
+                        headers,
+                        timeout=self.options.timeout,
+                        deadline=started + budget.left,
+                        ssl_context=self._tls() if target.scheme == "https" else None,
+                        anchor=anchor,
                     )
-                except asyncio.TimeoutError:
-                    raise FetchError("timeout", "timed out (time for this link used up)") from None
                 except FetchError as exc:
                     if exc.connected:
                         raise
@@ -383,6 +388,12 @@ class _Run:
                     budget.spend(time.monotonic() - started)
         assert failure is not None
         raise failure
+
+    def _tls(self) -> ssl.SSLContext:
+        # Made on first use: loading the trust store costs ~50 ms, wasted on http-only runs.
+        if self._ssl_context is None:
+            self._ssl_context = make_ssl_context()
+        return self._ssl_context
 
     def _request_headers(self, target: Target, method: str, anchor: str | None) -> dict[str, str]:
         headers = {

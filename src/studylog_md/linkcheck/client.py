@@ -18,6 +18,7 @@ import asyncio
 import codecs
 import re
 import ssl
+import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,16 +80,19 @@ async def fetch(
     headers: Mapping[str, str],
     *,
     timeout: float,
+    deadline: float,
     ssl_context: ssl.SSLContext | None,
     anchor: str | None = None,
 ) -> Response:
     """Send one request for ``target`` to ``address`` (already vetted) and read the answer.
 
-    ``timeout`` bounds the connection (TCP + TLS) and each read; the caller bounds the whole.
+    ``timeout`` bounds the connection (TCP + TLS), the wait for the headers and each body
+    read; nothing goes on past ``deadline`` (a ``time.monotonic()`` value).
     With ``anchor`` (GET only) up to :data:`ANCHOR_READ_CAP` bytes of an HTML body are read
     to find ``id="anchor"`` or ``name="anchor"``; otherwise no body byte is read.
     """
     tls = target.scheme == "https"
+    clock = _Clock(timeout, deadline)
     try:
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(
@@ -99,10 +103,10 @@ async def fetch(
                 ssl_handshake_timeout=timeout if tls else None,
                 limit=_STREAM_LIMIT,
             ),
-            timeout,
+            clock.limit(),
         )
     except asyncio.TimeoutError:
-        raise FetchError("timeout", "timed out connecting", connected=False) from None
+        raise FetchError("timeout", clock.message("connecting"), connected=False) from None
     except ssl.SSLCertVerificationError as exc:
         raise FetchError("tls", f"TLS certificate problem: {exc.verify_message}") from None
     except ssl.SSLError as exc:
@@ -115,13 +119,14 @@ async def fetch(
         ) from None
     try:
         writer.write(_request_bytes(target, method, headers))
-        response = await _read_head(reader, timeout)
+        # One timer for the whole head, not one per line: cheaper at many links per second.
+        response = await asyncio.wait_for(_read_head(reader), clock.limit())
         if method == "HEAD" or anchor is None or response.status // 100 != 2:
             return response
-        await _find_anchor(reader, response, anchor, timeout)
+        await _find_anchor(reader, response, anchor, clock)
         return response
     except asyncio.TimeoutError:
-        raise FetchError("timeout", "timed out waiting for the server") from None
+        raise FetchError("timeout", clock.message("waiting for the server")) from None
     except ssl.SSLError as exc:
         raise FetchError("tls", f"TLS error: {exc.reason or exc}") from None
     except (ConnectionError, asyncio.IncompleteReadError) as exc:
@@ -141,9 +146,27 @@ def _request_bytes(target: Target, method: str, headers: Mapping[str, str]) -> b
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
 
 
-async def _read_line(reader: asyncio.StreamReader, timeout: float) -> bytes:
+class _Clock:
+    """Per-step timeouts that never run past the link's deadline."""
+
+    def __init__(self, timeout: float, deadline: float) -> None:
+        self.timeout = timeout
+        self.deadline = deadline
+
+    def limit(self) -> float:
+        """Seconds the next step may take."""
+        return max(0.0, min(self.timeout, self.deadline - time.monotonic()))
+
+    def message(self, step: str) -> str:
+        """Why a step timed out, for people."""
+        if self.deadline - time.monotonic() <= 0:
+            return f"timed out {step} (the time for this link was used up)"
+        return f"timed out {step} (after {self.timeout:g} s)"
+
+
+async def _read_line(reader: asyncio.StreamReader) -> bytes:
     try:
-        return await asyncio.wait_for(reader.readuntil(b"\n"), timeout)
+        return await reader.readuntil(b"\n")
     except asyncio.LimitOverrunError:
         raise FetchError("protocol", "header line too long") from None
     except asyncio.IncompleteReadError as exc:
@@ -154,14 +177,14 @@ async def _read_line(reader: asyncio.StreamReader, timeout: float) -> bytes:
         return exc.partial
 
 
-async def _read_head(reader: asyncio.StreamReader, timeout: float) -> Response:
+async def _read_head(reader: asyncio.StreamReader) -> Response:
     """Read the status line and headers, skipping interim 1xx responses."""
     while True:
-        status, reason = _status_line(await _read_line(reader, timeout))
+        status, reason = _status_line(await _read_line(reader))
         headers: dict[str, str] = {}
         total = 0
         for _ in range(MAX_HEADERS + 1):
-            line = await _read_line(reader, timeout)
+            line = await _read_line(reader)
             total += len(line)
             if total > MAX_HEADER_BYTES:
                 raise FetchError("protocol", "response headers too large")
@@ -189,7 +212,7 @@ def _status_line(line: bytes) -> tuple[int, str]:
 
 
 async def _find_anchor(
-    reader: asyncio.StreamReader, response: Response, fragment: str, timeout: float
+    reader: asyncio.StreamReader, response: Response, fragment: str, clock: _Clock
 ) -> None:
     content_type = response.headers.get("content-type", "").lower()
     if "html" not in content_type:
@@ -205,7 +228,7 @@ async def _find_anchor(
     decoder = codecs.getincrementaldecoder(charset)(errors="replace")
     text = ""
     decoded_total = 0
-    async for raw in _ChunkIterator(reader, response.headers, timeout):
+    async for raw in _ChunkIterator(reader, response.headers, clock):
         response.body_bytes += len(raw)
         data = raw
         if decompressor is not None:
@@ -258,9 +281,9 @@ def _anchor_pattern(fragment: str) -> re.Pattern[str]:
 class _ChunkIterator:
     """The body's bytes in pieces, de-chunked, ending at Content-Length or EOF."""
 
-    def __init__(self, reader: asyncio.StreamReader, headers: Mapping[str, str], timeout: float):
+    def __init__(self, reader: asyncio.StreamReader, headers: Mapping[str, str], clock: _Clock):
         self._reader = reader
-        self._timeout = timeout
+        self._clock = clock
         self._chunked = "chunked" in headers.get("transfer-encoding", "").lower()
         length = headers.get("content-length", "")
         self._remaining: int | None = int(length) if length.strip().isdigit() else None
@@ -277,7 +300,7 @@ class _ChunkIterator:
             data = await self._next_chunked()
         else:
             size = _CHUNK if self._remaining is None else min(_CHUNK, self._remaining)
-            data = await asyncio.wait_for(self._reader.read(size), self._timeout) if size else b""
+            data = await self._read(size) if size else b""
             if self._remaining is not None:
                 self._remaining -= len(data)
         if not data:
@@ -287,9 +310,9 @@ class _ChunkIterator:
 
     async def _next_chunked(self) -> bytes:
         if self._chunk_left == 0:
-            size_line = await _read_line(self._reader, self._timeout)
+            size_line = await asyncio.wait_for(_read_line(self._reader), self._clock.limit())
             if not size_line.strip():  # the CRLF after the previous chunk
-                size_line = await _read_line(self._reader, self._timeout)
+                size_line = await asyncio.wait_for(_read_line(self._reader), self._clock.limit())
             size_text = size_line.split(b";", 1)[0].strip()
             try:
                 self._chunk_left = int(size_text, 16)
@@ -297,8 +320,9 @@ class _ChunkIterator:
                 raise FetchError("protocol", "bad chunked encoding") from None
             if self._chunk_left == 0:
                 return b""
-        data = await asyncio.wait_for(
-            self._reader.read(min(_CHUNK, self._chunk_left)), self._timeout
-        )
+        data = await self._read(min(_CHUNK, self._chunk_left))
         self._chunk_left -= len(data)
         return data
+
+    async def _read(self, size: int) -> bytes:
+        return await asyncio.wait_for(self._reader.read(size), self._clock.limit())

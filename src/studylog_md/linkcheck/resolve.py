@@ -7,7 +7,14 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from .addresses import NumericHostError, Refusal, parse_ip_host, refusal_for, vet_addresses
+from .addresses import (
+    IPAddress,
+    NumericHostError,
+    Refusal,
+    parse_ip_host,
+    refusal_for,
+    vet_addresses,
+)
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """``resolver(host, port)`` -> IP addresses as text; raises :class:`ResolveError`."""
@@ -53,8 +60,15 @@ class Vetted:
 class AddressBook:
     """Resolves and vets each host once per run; concurrent askers share one lookup."""
 
-    def __init__(self, resolver: Resolver, allow_private: bool, timeout: float) -> None:
+    def __init__(
+        self,
+        resolver: Resolver,
+        allow_private: bool,
+        timeout: float,
+        vet: Callable[[IPAddress], Refusal | None] = refusal_for,
+    ) -> None:
         self._resolver = resolver
+        self._vet_address = vet
         self._allow_private = allow_private
         self._timeout = timeout
         self._lookups: dict[tuple[str, int], asyncio.Future[Vetted]] = {}
@@ -65,7 +79,8 @@ class AddressBook:
         future = self._lookups.get(key)
         if future is None:
             future = self._lookups[key] = asyncio.ensure_future(self._vet(host, port))
-        vetted = await asyncio.shield(future)
+        # Most lookups are answered from a finished future: skip the await machinery then.
+        vetted = future.result() if future.done() else await asyncio.shield(future)
         temporary = vetted.error is not None and vetted.error.kind != "nxdomain"
         if temporary and self._lookups.get(key) is future:
             del self._lookups[key]
@@ -78,7 +93,7 @@ class AddressBook:
             return Vetted(invalid=str(exc))
         if literal is not None:
             # A number is its own address: no DNS lookup at all.
-            refusal = None if self._allow_private else refusal_for(literal)
+            refusal = None if self._allow_private else self._vet_address(literal)
             return Vetted(addresses=(str(literal),), refusal=refusal)
         try:
             found = await asyncio.wait_for(self._resolver(host, port), self._timeout)
@@ -90,5 +105,5 @@ class AddressBook:
             return Vetted(error=ResolveError("nxdomain", "no such host (no address)"))
         if self._allow_private:
             return Vetted(addresses=tuple(dict.fromkeys(found)))
-        addresses, refusal = vet_addresses(found)
+        addresses, refusal = vet_addresses(found, self._vet_address)
         return Vetted(addresses=tuple(addresses), refusal=refusal)

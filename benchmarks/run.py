@@ -1,0 +1,686 @@
+"""studylog-md's speed and memory, as ratios to markdown-it-py's own full parse, in one run.
+
+``python benchmarks/run.py [--quick] [--json PATH] [--sizes 100,1000,10000,100000]``
+
+Every in-process number is the median of several runs, interleaved with the baseline's runs
+(A B A B…) so that a machine that slows down halfway slows both down. The baseline is
+``MarkdownIt("commonmark").enable("table").parse(text)`` on the same text: the full parse,
+inline included, which is what a tool built naively on markdown-it-py would pay. Whole-process
+rows run subprocesses against ``python -c "import …"``: what the user waits for at a prompt or
+in a pre-commit hook. See ``benchmarks/README.md`` for what each row means.
+
+Nothing here needs more than the project's test extra: ``time.perf_counter``,
+``tracemalloc`` and ``subprocess``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SEED = ROOT.parent / "shared" / "seed" / "STUDY_LOG.md"
+DEFAULT_JSON = HERE / "results.json"
+DEFAULT_SIZES = (100, 1_000, 10_000, 100_000)
+QUICK_SIZES = (100, 1_000, 10_000)
+
+if str(HERE) not in sys.path:  # generate.py and linkcheck_bench.py sit next to this file
+    sys.path.insert(0, str(HERE))
+
+from generate import TARGET_TITLE, generate  # noqa: E402
+
+# Targets from issue 6 (medians, same run). The size the ratio targets are judged at: below it
+# fixed costs (a few function calls, the table rule's set-up) dominate and say little.
+LOADS_TARGET = 0.5
+TOGGLE_TARGET = 0.6
+LINT_TARGET = 1.0
+MEMORY_TARGET = 1.0
+GROWTH_TARGET = 11.0
+LINT_PROCESS_TARGET = 1.5
+HELP_PROCESS_TARGET = 1.3
+ONLINE_SHARE_TARGET = 0.6
+JUDGED_FROM = 10_000
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of the results table."""
+
+    name: str
+    size: str  # entries, "seed", or "-"
+    ours: float | None
+    base: float | None
+    unit: str  # "s", "MiB", "x" (a growth factor), "req" (requests in flight)
+    baseline: str  # what ``base`` measures
+    ratio: float | None = None
+    target: float | None = None  # ratio must be <= target (>= for "min" rows)
+    higher_is_better: bool = False
+    runs: int = 0
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """PASS / FAIL against the target, ``info`` without one, ``skip`` without numbers."""
+        if self.ratio is None:
+            return "skip"
+        if self.target is None:
+            return "info"
+        ok = self.ratio >= self.target if self.higher_is_better else self.ratio <= self.target
+        return "PASS" if ok else "FAIL"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a row."""
+        data = asdict(self)
+        data["verdict"] = self.verdict
+        return data
+
+
+@dataclass(slots=True)
+class Settings:
+    """How long and how often to measure."""
+
+    budget: float = 0.3  # seconds of total time per in-process measurement
+    min_runs: int = 3
+    max_runs: int = 20_000
+    process_runs: int = 7
+    memory_max_size: int = 100_000
+    online: bool = True
+    peers: bool = True
+    process: bool = True
+
+
+@dataclass(slots=True)
+class Report:
+    """Every row, and the notes about what was skipped and why."""
+
+    rows: list[Row] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        return row
+
+    def skip(self, name: str, size: str, why: str) -> None:
+        self.rows.append(Row(name, size, None, None, "", "", note=why))
+        self.notes.append(f"{name} ({size}): skipped: {why}")
+
+
+# -- timing ---------------------------------------------------------------------------------------
+def _once(func: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def time_interleaved(
+    funcs: dict[str, Callable[[], object]],
+    settings: Settings,
+    warm: bool = True,
+) -> dict[str, list[float]]:
+    """Run each function N times (N adapted to ``settings.budget``), interleaved; the samples.
+
+    Each function gets ``max(min_runs, ceil(budget / first_run))`` runs, spread evenly over
+    the schedule so that every function's runs alternate with the others' (A B A B…).
+    ``warm=False`` means the caches are already warm (a larger size after a smaller one), so
+    a first run that alone exceeds the budget counts as a sample instead of being thrown away.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in funcs}
+    reps: dict[str, int] = {}
+    for name, func in funcs.items():
+        gc.collect()
+        first = _once(func)
+        if not warm and first >= settings.budget:
+            samples[name].append(first)
+        want = max(settings.min_runs, math.ceil(settings.budget / max(first, 1e-9)))
+        reps[name] = min(settings.max_runs, want) - len(samples[name])
+    schedule = sorted(
+        ((k + 0.5) / n, order, name)
+        for order, (name, n) in enumerate(reps.items())
+        for k in range(n)
+    )
+    collect = {name: settings.budget / max(reps[name], 1) > 0.001 for name in funcs}
+    for _position, _order, name in schedule:
+        if collect[name]:
+            # Garbage from the previous run must not be collected on this run's clock.
+            gc.collect()
+        samples[name].append(_once(funcs[name]))
+    return samples
+
+
+def peak_memory(func: Callable[[], object]) -> int:
+    """Peak bytes allocated while ``func`` runs (tracemalloc), its result included."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        result = func()
+        peak = tracemalloc.get_traced_memory()[1]
+        del result
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def run_processes(
+    commands: dict[str, Sequence[str]], runs: int, cwd: Path
+) -> tuple[dict[str, list[float]], dict[str, int]]:
+    """Wall time of each command, ``runs`` times, interleaved (A B A B…); and exit codes."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    codes: dict[str, int] = {}
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    for name, command in commands.items():  # one untimed run each: warm the OS file cache
+        subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
+    for _ in range(runs):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
+            times[name].append(time.perf_counter() - started)
+            codes[name] = done.returncode
+    return times, codes
+
+
+# -- what is measured -----------------------------------------------------------------------------
+def _markdown_it() -> Callable[[str], object]:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    return md.parse
+
+
+def _lint() -> tuple[Callable[[Any, str], list[Any]] | None, str]:
+    """``lint_document`` bound to default options, or None and why not."""
+    try:
+        engine = importlib.import_module("studylog_md.lint.engine")
+        options_module = importlib.import_module("studylog_md.lint.options")
+    except ImportError as exc:
+        return None, f"the linter is not importable ({exc})"
+    lint_document = engine.lint_document
+    options = options_module.LintOptions()
+
+    def lint(doc: Any, path: str) -> list[Any]:
+        return list(lint_document(doc, path, options))
+
+    return lint, ""
+
+
+def read_entries(doc: Any) -> int:
+    """Touch every entry's title, URL and status (what ``list`` shows); returns a checksum."""
+    total = 0
+    for entry in doc.entries:
+        total += len(entry.title) + (len(entry.url) if entry.url else 0) + len(entry.status.value)
+    return total
+
+
+def in_process(report: Report, sizes: Sequence[int], settings: Settings) -> None:
+    """The in-process rows for every size, then the growth rows."""
+    from studylog_md import loads
+
+    parse = _markdown_it()
+    lint, lint_missing = _lint()
+    medians: dict[tuple[str, int], float] = {}
+    base_medians: dict[int, float] = {}
+    warm = True
+    for size in sizes:
+        text = generate(size)
+        label = str(size)
+        path = f"generated-{size}.md"
+
+        def base() -> object:
+            return parse(text)
+
+        def load_entries() -> int:
+            return read_entries(loads(text))
+
+        loaded = loads(text)
+
+        def dumps() -> str:
+            return loaded.dumps()
+
+        def toggle() -> bytes:
+            doc = loads(text)
+            doc.toggle(TARGET_TITLE)
+            return doc.to_bytes()
+
+        funcs: dict[str, Callable[[], object]] = {
+            "markdown-it": base,
+            "loads+entries": load_entries,
+            "dumps (no-op)": dumps,
+            "toggle end to end": toggle,
+        }
+        if lint is not None:
+            lint_fn = lint
+
+            def run_lint() -> list[Any]:
+                return lint_fn(loads(text), path)
+
+            funcs["lint (offline)"] = run_lint
+        assert loaded.dumps() == text, "the generated log must round-trip"
+        samples = time_interleaved(funcs, settings, warm=warm)
+        warm = False
+        base_median = statistics.median(samples["markdown-it"])
+        base_medians[size] = base_median
+        targets = {
+            "loads+entries": LOADS_TARGET,
+            "toggle end to end": TOGGLE_TARGET,
+            "lint (offline)": LINT_TARGET,
+        }
+        for name, values in samples.items():
+            if name == "markdown-it":
+                continue
+            median = statistics.median(values)
+            medians[(name, size)] = median
+            target = targets.get(name) if size >= JUDGED_FROM else None
+            report.add(
+                Row(
+                    name,
+                    label,
+                    median,
+                    base_median,
+                    "s",
+                    "markdown-it parse",
+                    ratio=median / base_median,
+                    target=target,
+                    runs=len(values),
+                    note="" if target is not None or name not in targets else "not judged",
+                )
+            )
+        if lint is None:
+            report.skip("lint (offline)", label, lint_missing)
+        if size <= settings.memory_max_size:
+            memory(report, label, text, path, parse, lint)
+        if settings.peers:
+            peers(report, label, text, base_median, settings)
+    growth(report, sizes, medians, base_medians)
+
+
+def memory(
+    report: Report,
+    label: str,
+    text: str,
+    path: str,
+    parse: Callable[[str], object],
+    lint: Callable[[Any, str], list[Any]] | None,
+) -> None:
+    """Peak memory of loads+entries and of lint against markdown-it-py's parse."""
+    from studylog_md import loads
+
+    def load_entries() -> object:
+        doc = loads(text)
+        read_entries(doc)
+        return doc
+
+    base = peak_memory(lambda: parse(text))
+    mib = 1024 * 1024
+    ours = peak_memory(load_entries)
+    report.add(
+        Row(
+            "peak memory loads+entries",
+            label,
+            ours / mib,
+            base / mib,
+            "MiB",
+            "markdown-it parse peak",
+            ratio=ours / base,
+            target=MEMORY_TARGET,
+            runs=1,
+        )
+    )
+    if lint is None:
+        return
+    lint_fn = lint
+
+    def run_lint() -> object:
+        doc = loads(text)
+        return doc, lint_fn(doc, path)
+
+    ours = peak_memory(run_lint)
+    report.add(
+        Row(
+            "peak memory lint",
+            label,
+            ours / mib,
+            base / mib,
+            "MiB",
+            "markdown-it parse peak",
+            ratio=ours / base,
+            target=MEMORY_TARGET,
+            runs=1,
+        )
+    )
+
+
+def growth(
+    report: Report,
+    sizes: Sequence[int],
+    medians: dict[tuple[str, int], float],
+    base_medians: dict[int, float],
+) -> None:
+    """Linear growth: the time at the largest size over the time at a tenth of it."""
+    for big in sizes:
+        small = big // 10
+        if small not in sizes or big < 100_000:
+            continue
+        base_growth = base_medians[big] / base_medians[small]
+        for name in ("loads+entries", "toggle end to end", "lint (offline)"):
+            if (name, big) not in medians or (name, small) not in medians:
+                continue
+            factor = medians[(name, big)] / medians[(name, small)]
+            report.add(
+                Row(
+                    f"growth {name}",
+                    f"{small}->{big}",
+                    factor,
+                    base_growth,
+                    "x",
+                    "markdown-it growth",
+                    ratio=factor,
+                    target=GROWTH_TARGET,
+                    runs=1,
+                    note="ours and markdown-it columns are growth factors",
+                )
+            )
+
+
+def peers(report: Report, label: str, text: str, base_median: float, settings: Settings) -> None:
+    """Other tools on the same text, when installed (never a dependency)."""
+    try:
+        mdformat = importlib.import_module("mdformat")
+    except ImportError:
+        if label == "100":
+            report.notes.append("mdformat is not installed: its round-trip row is skipped")
+    else:
+        samples = time_interleaved({"mdformat": lambda: mdformat.text(text)}, settings)
+        median = statistics.median(samples["mdformat"])
+        report.add(
+            Row(
+                "peer: mdformat round trip",
+                label,
+                median,
+                base_median,
+                "s",
+                "markdown-it parse",
+                ratio=median / base_median,
+                runs=len(samples["mdformat"]),
+            )
+        )
+    try:
+        api = importlib.import_module("pymarkdown.api")
+    except ImportError:
+        if label == "100":
+            report.notes.append("pymarkdown is not installed: its scan row is skipped")
+    else:
+        scanner = api.PyMarkdownApi()
+        samples = time_interleaved({"pymarkdown": lambda: scanner.scan_string(text)}, settings)
+        median = statistics.median(samples["pymarkdown"])
+        report.add(
+            Row(
+                "peer: pymarkdown scan",
+                label,
+                median,
+                base_median,
+                "s",
+                "markdown-it parse",
+                ratio=median / base_median,
+                runs=len(samples["pymarkdown"]),
+            )
+        )
+
+
+def _cli() -> list[str]:
+    """How to run the console script: the one next to this Python, else ``-m``."""
+    script = Path(sys.executable).parent / "studylog-md"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-m", "studylog_md"]
+
+
+def whole_process(report: Report, settings: Settings) -> None:
+    """``studylog-md lint`` and ``--help`` against bare imports of what they need."""
+    cli = _cli()
+    with tempfile.TemporaryDirectory() as folder:
+        cwd = Path(folder)
+        if SEED.is_file():
+            log, label = SEED, "seed"
+        else:
+            log, label = cwd / "STUDY_LOG.md", "100"
+            log.write_text(generate(100), encoding="utf-8")
+        times, codes = run_processes(
+            {
+                "ours": [*cli, "lint", str(log)],
+                "base": [sys.executable, "-c", "import markdown_it, click"],
+            },
+            settings.process_runs,
+            cwd,
+        )
+        if codes["ours"] in (0, 1):
+            _process_row(report, "process: studylog-md lint", label, times, LINT_PROCESS_TARGET,
+                         'python -c "import markdown_it, click"')
+        else:
+            report.skip(
+                "process: studylog-md lint",
+                label,
+                f"`studylog-md lint` exited {codes['ours']} (the command is not ready?)",
+            )
+        times, codes = run_processes(
+            {"ours": [*cli, "--help"], "base": [sys.executable, "-c", "import click"]},
+            settings.process_runs,
+            cwd,
+        )
+        if codes["ours"] == 0:
+            _process_row(report, "process: studylog-md --help", "-", times, HELP_PROCESS_TARGET,
+                         'python -c "import click"')
+        else:
+            report.skip("process: studylog-md --help", "-", f"exited {codes['ours']}")
+
+
+def _process_row(
+    report: Report,
+    name: str,
+    label: str,
+    times: dict[str, list[float]],
+    target: float,
+    baseline: str,
+) -> None:
+    ours = statistics.median(times["ours"])
+    base = statistics.median(times["base"])
+    report.add(
+        Row(name, label, ours, base, "s", baseline, ratio=ours / base, target=target,
+            runs=len(times["ours"]))
+    )
+
+
+def online_row(result: dict[str, Any]) -> Row:
+    """The link-check row from ``linkcheck_bench.run_benchmark()``'s result."""
+    effective = float(result["effective_concurrency"])
+    configured = float(result["max_concurrency"])
+    return Row(
+        "online link check",
+        f"{result.get('links', '?')} links",
+        effective,
+        configured,
+        "req",
+        "configured concurrency",
+        ratio=effective / configured,
+        target=ONLINE_SHARE_TARGET,
+        higher_is_better=True,
+        runs=1,
+        note=f"{result.get('links_per_s', '?')} links/s, "
+        f"{result.get('latency_ms', '?')} ms latency; columns are requests in flight",
+    )
+
+
+def online(report: Report) -> None:
+    """Link-check throughput from ``benchmarks/linkcheck_bench.py``, when importable."""
+    try:
+        importlib.import_module("studylog_md.linkcheck")
+        bench = importlib.import_module("linkcheck_bench")
+    except ImportError as exc:
+        report.skip("online link check", "-", f"not importable ({exc})")
+        return
+    try:
+        result = bench.run_benchmark()
+        report.add(online_row(result))
+    except Exception as exc:  # noqa: BLE001 - someone else's benchmark: report, go on
+        report.skip("online link check", "-", f"run_benchmark() failed: {exc!r}")
+
+
+# -- output ---------------------------------------------------------------------------------------
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        if value < 1e-3:
+            return f"{value * 1e6:.1f} µs"
+        if value < 1:
+            return f"{value * 1e3:.2f} ms"
+        return f"{value:.3f} s"
+    if unit == "MiB":
+        return f"{value:.2f} MiB"
+    if unit == "x":
+        return f"{value:.2f}x"
+    return f"{value:.1f} {unit}"
+
+
+def table(report: Report) -> str:
+    """The results as a fixed-width text table."""
+    header = ("measurement", "size", "ours", "baseline", "ratio", "target", "result")
+    lines = []
+    for row in report.rows:
+        if row.target is None:
+            target = "-"
+        else:
+            target = f"{'>=' if row.higher_is_better else '<='} {row.target:g}"
+        ratio = "-" if row.ratio is None else f"{row.ratio:.3f}"
+        lines.append(
+            (row.name, row.size, _fmt(row.ours, row.unit), _fmt(row.base, row.unit), ratio,
+             target, row.verdict)
+        )
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *lines)]
+    out = []
+    for cells in (header, *lines):
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip())
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def markdown_table(report: Report) -> str:
+    """The results as a Markdown table (for benchmarks/README.md)."""
+    lines = ["| measurement | size | ours | baseline | ratio | target | result |",
+             "|---|---|---|---|---|---|---|"]
+    for row in report.rows:
+        target = "-" if row.target is None else (
+            f"{'≥' if row.higher_is_better else '≤'} {row.target:g}"
+        )
+        ratio = "-" if row.ratio is None else f"{row.ratio:.3f}"
+        lines.append(
+            f"| {row.name} | {row.size} | {_fmt(row.ours, row.unit)} | "
+            f"{_fmt(row.base, row.unit)} | {ratio} | {target} | {row.verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def metadata(sizes: Sequence[int], settings: Settings) -> dict[str, Any]:
+    """Where and how the numbers were taken."""
+    import markdown_it
+
+    return {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "markdown_it": markdown_it.__version__,
+        "sizes": list(sizes),
+        "budget_s": settings.budget,
+        "min_runs": settings.min_runs,
+        "process_runs": settings.process_runs,
+    }
+
+
+def run(sizes: Sequence[int], settings: Settings) -> Report:
+    """Take every measurement; the report."""
+    report = Report()
+    in_process(report, sizes, settings)
+    if settings.process:
+        whole_process(report, settings)
+    if settings.online:
+        online(report)
+    return report
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    sizes = tuple(sorted({int(part.replace("_", "")) for part in text.split(",") if part}))
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes are positive entry counts, e.g. 100,1000")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; exit code 1 when a judged row fails its target."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help=f"sizes {','.join(map(str, QUICK_SIZES))} and shorter runs")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    parser.add_argument("--sizes", type=_sizes, help="entry counts, comma-separated")
+    parser.add_argument("--budget", type=float, help="seconds per measurement (default 0.3)")
+    parser.add_argument("--min-runs", type=int, help="fewest runs per measurement (default 3)")
+    parser.add_argument("--process-runs", type=int, help="runs per subprocess (default 7)")
+    parser.add_argument("--memory-max-size", type=int, help="largest size to trace memory at")
+    parser.add_argument("--no-online", action="store_true", help="skip the link-check row")
+    parser.add_argument("--no-peers", action="store_true", help="skip mdformat / pymarkdown")
+    parser.add_argument("--no-process", action="store_true", help="skip whole-process rows")
+    parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.quick:
+        settings.budget = 0.15
+        settings.memory_max_size = 10_000
+    sizes = args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    if args.budget is not None:
+        settings.budget = args.budget
+    if args.min_runs is not None:
+        settings.min_runs = max(1, args.min_runs)
+    if args.process_runs is not None:
+        settings.process_runs = max(1, args.process_runs)
+    if args.memory_max_size is not None:
+        settings.memory_max_size = args.memory_max_size
+    settings.online = not args.no_online
+    settings.peers = not args.no_peers
+    settings.process = not args.no_process
+
+    report = run(sizes, settings)
+    print(table(report))
+    for note in report.notes:
+        print(f"note: {note}")
+    if args.markdown:
+        print()
+        print(markdown_table(report))
+    payload = {
+        "meta": metadata(sizes, settings),
+        "rows": [row.to_dict() for row in report.rows],
+        "notes": report.notes,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.json}")
+    return 1 if any(row.verdict == "FAIL" for row in report.rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,448 @@
+"""``studylog-md lint`` and ``studylog-md fix``: report problems, apply the safe fixes.
+
+Only click and the standard library are imported at module level: the pre-commit hook runs
+this on every commit, so markdown-it-py, the model and the rules are imported inside the
+callbacks, when there is a file to read.
+
+Every file is processed even when one of them fails; the worst outcome decides the exit code
+(0 clean, 1 findings or a file fixed, 2 a file could not be read or written, 3 a bug).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ._common import EXIT_FINDINGS, EXIT_OK, err, fail, out, unique_paths
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Config
+    from ..lint.diagnostic import Diagnostic
+    from ..lint.options import LintOptions
+    from ..model import Document
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+# What ``lint`` and ``fix`` read when no file is named: the usual names of a study log.
+DEFAULT_FILES = ("README.md", "STUDY_LOG.md")
+FORMATS = ("text", "json", "github", "sarif")
+
+
+@dataclass(slots=True)
+class _Session:
+    """What one command run shares across its files: options, findings, the worst outcome."""
+
+    explicit_config: Path | None
+    select: frozenset[str] | None
+    ignore: frozenset[str]
+    max_bytes: int | None
+    findings_fail: bool = False  # lint: errors and warnings fail the run (not with --exit-zero)
+    code: int = EXIT_OK
+    findings: list[Diagnostic] = field(default_factory=list)
+    _errors_shown: set[str] = field(default_factory=set)
+
+    def error(self, exc: Exception, code: int) -> None:
+        """Report one file's failure on one line and remember the worst exit code."""
+        message = f"studylog-md: error: {exc}"
+        # A broken configuration fails every file below it; say so once.
+        if message not in self._errors_shown:
+            self._errors_shown.add(message)
+            err(message)
+        self.worse(code)
+
+    def worse(self, code: int) -> None:
+        self.code = max(self.code, code)
+
+    def config_for(self, path: str) -> Config:
+        from ..config import load_config
+
+        folder = Path.cwd() if path == STDIN else Path(path).parent
+        return load_config(folder, self.explicit_config)
+
+    def options_for(self, config: Config, shown: str) -> LintOptions:
+        options = config.lint_options(Path(shown if shown != STDIN_NAME else "."))
+        return dataclasses.replace(
+            options,
+            select=self.select if self.select is not None else options.select,
+            ignore=options.ignore | self.ignore,
+        )
+
+    def limit(self, config: Config) -> int:
+        return self.max_bytes if self.max_bytes is not None else config.max_bytes
+
+
+# --- options shared by both commands ------------------------------------------------------
+
+
+def _common_options(command: F) -> F:
+    decorators = [
+        click.argument("files", nargs=-1, type=click.Path(allow_dash=True)),
+        click.option(
+            "--select",
+            "select",
+            multiple=True,
+            metavar="RULES",
+            help="Only these rules (names or codes, comma-separated; replaces the config's).",
+        ),
+        click.option(
+            "--ignore",
+            "ignore",
+            multiple=True,
+            metavar="RULES",
+            help="Skip these rules too (names or codes, comma-separated).",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Use this configuration file instead of the nearest one.",
+        ),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Refuse files larger than this (default: the config's max-bytes, 16 MiB).",
+        ),
+        click.option("--no-color", is_flag=True, help="Never colour the text report."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@click.command("lint")
+@_common_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text (path:line:col: CODE rule message), json, github (workflow commands) or sarif.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--fix", "apply_fix", is_flag=True, help="Apply the safe fixes first (as `fix`).")
+@click.option(
+    "--in-place", is_flag=True, help="With --fix: write into the file itself (hard links)."
+)
+@click.option("--online", is_flag=True, help="Also check every http(s) link over the network.")
+@click.option("--strict", is_flag=True, help="With --online: links that cannot be verified fail.")
+def lint_cmd(
+    files: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: Path | None,
+    max_bytes: int | None,
+    no_color: bool,
+    fmt: str,
+    exit_zero: bool,
+    apply_fix: bool,
+    in_place: bool,
+    online: bool,
+    strict: bool,
+) -> int:
+    """Report problems in study logs (FILES default to README.md and STUDY_LOG.md; - is stdin).
+
+    Exit codes: 0 no findings (info findings never fail); 1 errors or warnings found, or with
+    --fix a file was changed; 2 a file could not be read, bad usage or configuration; 3 a bug.
+    """
+    if strict and not online:
+        raise click.UsageError("--strict only applies with --online")
+    if online:
+        _require_online()
+    session = _session(config_path, select, ignore, max_bytes)
+    session.findings_fail = not exit_zero
+    color = fmt == "text" and _want_color(no_color)
+    for path in _files(files):
+        if apply_fix:
+            _fix_one(path, session, dry_run=False, in_place=in_place, quiet=fmt != "text")
+        else:
+            _lint_one(path, session, online=online, strict=strict)
+    _report(session.findings, fmt, color=color, stream=sys.stdout)
+    if session.findings_fail and _failing(session.findings):
+        session.worse(EXIT_FINDINGS)
+    return session.code
+
+
+@click.command("fix")
+@_common_options
+@click.option("--dry-run", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--in-place", is_flag=True, help="Write into the file itself (hard-linked files).")
+def fix_cmd(
+    files: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: Path | None,
+    max_bytes: int | None,
+    no_color: bool,
+    dry_run: bool,
+    in_place: bool,
+) -> int:
+    """Apply the linter's safe fixes to FILES (default README.md and STUDY_LOG.md; - is stdin).
+
+    Each changed file is written atomically and reported as ``Fixed FILE (N)``; findings that
+    have no safe fix are printed afterwards. With - the fixed text goes to standard output.
+    Exit codes: 0 nothing to fix; 1 a file was changed (or would be, with --dry-run); 2 a
+    file could not be read or written (it is untouched); 3 a bug (nothing written).
+    """
+    session = _session(config_path, select, ignore, max_bytes)
+    for path in _files(files):
+        _fix_one(path, session, dry_run=dry_run, in_place=in_place, quiet=False)
+    _report(session.findings, "text", color=_want_color(no_color), stream=sys.stdout)
+    return session.code
+
+
+# --- the work ------------------------------------------------------------------------------
+
+
+def _session(
+    config_path: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    max_bytes: int | None,
+) -> _Session:
+    return _Session(
+        explicit_config=config_path,
+        select=frozenset(_rules("--select", select)) if select else None,
+        ignore=frozenset(_rules("--ignore", ignore)),
+        max_bytes=max_bytes,
+    )
+
+
+def _rules(option: str, values: tuple[str, ...]) -> list[str]:
+    """Canonical rule names for ``--select a,b --select c``; an unknown one is a usage error."""
+    from ..lint.registry import RULES, rule_by_code_or_name
+
+    names: list[str] = []
+    for value in values:
+        for item in (part.strip() for part in value.split(",")):
+            if not item:
+                continue
+            meta = rule_by_code_or_name(item)
+            if meta is None:
+                close = difflib.get_close_matches(item, list(RULES), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise click.BadParameter(f"unknown rule {item!r}{hint}", param_hint=option)
+            names.append(meta.name)
+    return names
+
+
+def _files(files: tuple[str, ...]) -> list[str]:
+    if files:
+        return unique_paths(files)
+    found = [name for name in DEFAULT_FILES if os.path.isfile(name)]
+    if not found:
+        fail(
+            "no files given, and neither " + " nor ".join(DEFAULT_FILES) + " is in the current "
+            "folder; name the Markdown files to check (- reads standard input)"
+        )
+    return found
+
+
+def _read(path: str, session: _Session, config: Config) -> tuple[bytes, str]:
+    """The bytes of ``path`` (or standard input) and the name to show for it."""
+    from ..errors import InputError
+    from ..safe_write import read_file
+
+    limit = session.limit(config)
+    if path != STDIN:
+        return read_file(path, max_bytes=limit).data, path
+    data = sys.stdin.buffer.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(
+            f"{STDIN_NAME} is more than {limit:,} bytes; pass a larger --max-bytes to read it",
+            STDIN_NAME,
+        )
+    return data, STDIN_NAME
+
+
+def _lint_one(path: str, session: _Session, *, online: bool, strict: bool) -> None:
+    from .. import load_bytes
+    from ..errors import StudylogError
+    from ..lint.engine import lint_document
+
+    try:
+        config = session.config_for(path)
+        data, shown = _read(path, session, config)
+        doc = load_bytes(data, path=shown, vocabulary=config.vocabulary())
+        found = lint_document(doc, shown, session.options_for(config, shown))
+        if online:
+            found = [*found, *_online_findings(doc, shown, config, strict)]
+    except StudylogError as exc:
+        session.error(exc, exc.exit_code)
+        return
+    session.findings.extend(found)
+
+
+def _fix_one(path: str, session: _Session, *, dry_run: bool, in_place: bool, quiet: bool) -> None:
+    """Fix one file (or standard input); remaining findings go to ``session.findings``."""
+    from ..errors import StudylogError
+
+    try:
+        config = session.config_for(path)
+        if path == STDIN:
+            _fix_stdin(session, config)
+        elif dry_run:
+            _fix_dry_run(path, session, config)
+        else:
+            _fix_file(path, session, config, in_place=in_place, quiet=quiet)
+    except StudylogError as exc:
+        session.error(exc, exc.exit_code)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """One file before and after its safe fixes."""
+
+    doc: Document  # the document as read
+    data: bytes  # the bytes after fixing (the same object as read when nothing was fixed)
+    count: int  # fixes applied
+    remaining: list[Diagnostic]  # findings left after fixing
+
+
+def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed:
+    """Parse ``data``, apply every safe fix, and lint the result again."""
+    from .. import _lines, load_bytes
+    from ..lint.engine import fix_until_stable, lint_document
+
+    vocabulary = config.vocabulary()
+    options = session.options_for(config, shown)
+    doc = load_bytes(data, path=shown, vocabulary=vocabulary)
+    found = lint_document(doc, shown, options)
+    if not any(d.fix is not None for d in found):
+        return _Fixed(doc, data, 0, found)
+    # Until stable, not one round: fixes that overlap wait for a later round, and a second
+    # `fix` must find nothing left to do (the pre-commit hook would fail forever otherwise).
+    text, count = fix_until_stable(doc, shown, options)
+    new_data = _lines.encode(text, doc.bom)
+    if count == 0 or new_data == data:
+        return _Fixed(doc, data, 0, found)
+    # Lint the result again: what is printed afterwards is what is really left in the file.
+    after = load_bytes(new_data, path=shown, vocabulary=vocabulary)
+    return _Fixed(doc, new_data, count, lint_document(after, shown, options))
+
+
+def _fix_file(path: str, session: _Session, config: Config, *, in_place: bool, quiet: bool) -> None:
+    from ..safe_write import editing, write_back
+
+    # The lock is held from the read to the write, so a concurrent edit either finishes
+    # before we read or is refused by write_back's stale check; never silently overwritten.
+    with editing(path, max_bytes=session.limit(config)) as snapshot:
+        result = _fixed(snapshot.data, path, session, config)
+        changed = result.count > 0 and write_back(snapshot, result.data, in_place=in_place)
+    if changed:
+        (err if quiet else out)(f"Fixed {path} ({result.count})")
+        session.worse(EXIT_FINDINGS)
+    session.findings.extend(result.remaining)
+
+
+def _fix_dry_run(path: str, session: _Session, config: Config) -> None:
+    from .. import _lines
+
+    data, shown = _read(path, session, config)
+    result = _fixed(data, shown, session, config)
+    if result.count:
+        text, _ = _lines.decode(result.data, shown)
+        out(
+            _diff(shown, result.doc.dumps(), text)
+            + f"Would fix {shown} ({result.count}); dry run: nothing written"
+        )
+        session.worse(EXIT_FINDINGS)
+    session.findings.extend(result.remaining)
+
+
+def _fix_stdin(session: _Session, config: Config) -> None:
+    data, shown = _read(STDIN, session, config)
+    result = _fixed(data, shown, session, config)
+    # The fixed text is the output, byte for byte (BOM, line endings and invalid bytes kept);
+    # everything else goes to standard error so that a pipeline receives only the file.
+    stream = sys.stdout.buffer
+    stream.write(result.data)
+    stream.flush()
+    if result.count:
+        err(f"Fixed {shown} ({result.count})")
+        session.worse(EXIT_FINDINGS)
+    _report(result.remaining, "text", color=False, stream=sys.stderr)
+    if session.findings_fail and _failing(result.remaining):
+        session.worse(EXIT_FINDINGS)
+
+
+def _online_findings(doc: Document, path: str, config: Config, strict: bool) -> list[Diagnostic]:
+    """Findings of the online link check for ``doc`` (``lint --online``).
+
+    TODO(linkcheck): call the online checker here (``studylog_md.linkcheck``) with
+    ``config.links`` and ``strict``, and turn its results into Diagnostics. Until it is wired,
+    ``--online`` is accepted and adds nothing.
+    """
+    return []
+
+
+def _require_online() -> None:
+    try:
+        import studylog_md.linkcheck  # noqa: F401 - only checking that it is installed
+    except ImportError:
+        fail("online checking is not available in this installation of studylog-md")
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def _failing(findings: Iterable[Diagnostic]) -> bool:
+    from ..lint.diagnostic import Severity
+
+    return any(d.severity is not Severity.INFO for d in findings)
+
+
+def _report(findings: list[Diagnostic], fmt: str, *, color: bool, stream: Any) -> None:
+    from ..lint import report
+
+    if fmt == "text":
+        if not findings:
+            return
+        text = report.format_text(findings, color=color)
+    elif fmt == "json":
+        text = report.format_json(findings)
+    elif fmt == "github":
+        if not findings:
+            return
+        text = report.format_github(findings)
+    else:
+        from .. import __version__
+        from ..lint.registry import RULES
+
+        text = report.format_sarif(findings, RULES, tool_version=__version__)
+    if stream is sys.stderr:
+        err(text.rstrip("\n"))
+    else:
+        out(text.rstrip("\n"))
+
+
+def _want_color(no_color: bool) -> bool:
+    # https://no-color.org: any non-empty NO_COLOR turns colour off.
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _diff(shown: str, before: str, after: str) -> str:
+    """A unified diff of two texts, split on our line endings (never ``str.splitlines``)."""
+    from .. import _lines
+
+    old = ["".join(pair) for pair in zip(*_lines.split_lines(before), strict=True)]
+    new = ["".join(pair) for pair in zip(*_lines.split_lines(after), strict=True)]
+    parts: list[str] = []
+    for line in difflib.unified_diff(old, new, fromfile=f"a/{shown}", tofile=f"b/{shown}"):
+        parts.append(line)
+        if not line.endswith(("\n", "\r")):
+            parts.append("\n\\ No newline at end of file\n")
+    return "".join(parts)

@@ -1,0 +1,175 @@
+"""Run the rules over a document, honour disable comments, and apply safe fixes.
+
+>>> from studylog_md import loads
+>>> doc = loads("|Resource|Progress|\\n|---|---|\\n|[A](https://a.example)|✅|extra|\\n")
+>>> [(d.line, d.rule) for d in lint_document(doc, "log.md")]
+[(3, 'column-count')]
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+
+from .. import _lines
+from ..edit_types import Replacement, apply_replacements
+from ..errors import ConfigError
+from ..model import Document
+from .base import SPECS, LintContext, RuleSpec
+from .diagnostic import Diagnostic
+from .options import LintOptions
+from .registry import rule_by_code_or_name
+from .suppress import Suppressions
+
+__all__ = [
+    "LintOptions",
+    "apply_fixes",
+    "fix_until_stable",
+    "lint_bytes_error",
+    "lint_document",
+]
+
+
+def _name(key: str) -> str | None:
+    meta = rule_by_code_or_name(key)
+    return meta.name if meta is not None else None
+
+
+def resolve_rules(keys: Iterable[str]) -> frozenset[str]:
+    """Rule names for names or codes; an unknown one raises :class:`ConfigError`."""
+    names: set[str] = set()
+    for key in keys:
+        name = _name(key)
+        if name is None:
+            raise ConfigError(f"unknown rule {key!r}; `studylog-md lint --help` lists the rules")
+        names.add(name)
+    return frozenset(names)
+
+
+def _runs(spec: RuleSpec, doc: Document, ctx: LintContext) -> bool:
+    """Whether the document has anything this rule looks at."""
+    if spec.needs == "tables":
+        return bool(doc.tables)
+    if spec.needs == "logs":
+        return bool(ctx.log_tables)
+    if spec.needs == "entries":
+        return bool(doc.entries)
+    return True
+
+
+def lint_document(
+    doc: Document, path: str, options: LintOptions = LintOptions()
+) -> list[Diagnostic]:
+    """Every finding in ``doc``, sorted by (line, column, code).
+
+    ``path`` is the name shown in the findings and the base of relative links. Findings turned
+    off by ``<!-- studylog-md-disable ... -->`` comments are left out.
+    """
+    selected = frozenset(SPECS) if options.select is None else resolve_rules(options.select)
+    selected -= resolve_rules(options.ignore)
+    suppress = Suppressions.scan(doc, _name)
+    ctx = LintContext(doc, path, options)
+    found: list[Diagnostic] = []
+    for spec in SPECS.values():
+        if spec.check is None or spec.name not in selected or suppress.file_disabled(spec.name):
+            continue
+        if _runs(spec, doc, ctx):
+            found.extend(spec.check(ctx))
+    if suppress:
+        found = [d for d in found if not suppress.disabled(d.rule, d.line)]
+    found.sort(key=lambda d: (d.line, d.column, d.code))
+    return found
+
+
+def lint_bytes_error(path: str, exc: Exception) -> Diagnostic:
+    """A file that could not be read at all (UTF-16, binary...) as an ``unreadable-file`` finding."""
+    spec = SPECS["unreadable-file"]
+    message = str(exc)
+    prefix = f"{path}: "
+    if message.startswith(prefix):
+        message = message[len(prefix) :]
+    return Diagnostic(
+        path=path,
+        line=1,
+        column=1,
+        code=spec.code,
+        rule=spec.name,
+        severity=spec.severity,
+        message=message,
+    )
+
+
+def _conflicts(accepted: list[tuple[int, int]], rep: Replacement) -> bool:
+    """Whether ``rep`` touches a span already taken (two insertions at one point conflict)."""
+    start, end = rep.start, rep.end
+    index = bisect.bisect_left(accepted, (start, end))
+    for neighbour in accepted[max(index - 1, 0) : index + 1]:
+        other_start, other_end = neighbour
+        if start < other_end and other_start < end:
+            return True
+        if start == end and other_start < start < other_end:
+            return True
+        if other_start == other_end and start < other_start < end:
+            return True
+        if start == end == other_start == other_end:
+            return True
+    return False
+
+
+def apply_fixes(doc: Document, diagnostics: Sequence[Diagnostic]) -> tuple[str, int]:
+    """Apply the safe fixes of ``diagnostics`` to ``doc``'s text: ``(new text, fixes applied)``.
+
+    The text is ``Document.dumps()`` (no BOM). When two fixes touch the same span the first
+    one wins and the other waits for the next run (re-lint the result and fix again).
+    """
+    text = doc.dumps()
+    accepted: list[tuple[int, int]] = []
+    replacements: list[Replacement] = []
+    done: set[tuple[Replacement, ...]] = set()
+    count = 0
+    for diagnostic in diagnostics:
+        fix = diagnostic.fix
+        if fix is None or not fix.replacements or fix.replacements in done:
+            continue
+        reps = sorted(fix.replacements)
+        if any(r.start < 0 or r.end < r.start or r.end > len(text) for r in reps):
+            continue
+        if any(a.end > b.start for a, b in zip(reps, reps[1:])):
+            continue  # a fix that overlaps itself is a bug in its rule; never apply it
+        if any(_conflicts(accepted, r) for r in reps):
+            continue
+        for rep in reps:
+            bisect.insort(accepted, (rep.start, rep.end))
+        replacements.extend(reps)
+        done.add(fix.replacements)
+        count += 1
+    if not replacements:
+        return text, 0
+    return apply_replacements(text, replacements), count
+
+
+def fix_until_stable(
+    doc: Document, path: str, options: LintOptions = LintOptions(), *, rounds: int = 10
+) -> tuple[str, int]:
+    """Lint and fix repeatedly until no fix applies: ``(final text, fixes applied)``.
+
+    Fixes that waited because they overlapped an earlier one are applied in later rounds; the
+    result is a fixed point (fixing it again changes nothing).
+    """
+    from ..parse import build
+
+    total = 0
+    text = doc.dumps()
+    current = doc
+    for _ in range(rounds):
+        found = lint_document(current, path, options)
+        new_text, count = apply_fixes(current, found)
+        if count == 0 or new_text == text:
+            break
+        total += count
+        text = new_text
+        lines, endings = _lines.split_lines(text)
+        current = build(
+            lines, endings, bom=doc.bom, path=doc.path, vocabulary=doc.vocabulary
+        )
+    return text, total

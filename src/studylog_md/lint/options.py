@@ -1,0 +1,26 @@
+"""What a lint run is asked to do: which rules, and the few facts rules cannot guess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class LintOptions:
+    """Options of :func:`studylog_md.lint.engine.lint_document`.
+
+    ``select`` and ``ignore`` take rule names or codes (``"column-count"`` or ``"SL001"``);
+    ``select=None`` means every rule. ``duplicate_url_allow`` holds glob patterns
+    (:mod:`fnmatch`) of URLs that may appear more than once. ``repo_root`` is where links that
+    start with ``/`` are resolved (default: the nearest folder above the file holding a
+    ``.git``). ``now`` pins the clock for ``expiring-url`` (default: the current time).
+    """
+
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    duplicate_url_allow: tuple[str, ...] = ()
+    repo_root: Path | None = None
+    check_local_links: bool = True
+    now: datetime | None = None

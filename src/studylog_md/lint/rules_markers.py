@@ -1,0 +1,210 @@
+"""Rules about status markers: missing, unknown, and mixed spellings within one table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from ..markers import DEFAULT_SPELLING, VS15, VS16, Status, Vocabulary
+from ..model import Entry, Table
+from .base import LintContext, rule
+from .rules_rows import looks_shifted
+from .diagnostic import Diagnostic, Fix, Severity
+
+_STATUS_WORDS = {Status.DONE: "done", Status.TODO: "to do", Status.IN_PROGRESS: "in progress"}
+
+
+def _vocabulary(ctx: LintContext) -> Vocabulary:
+    return ctx.doc.vocabulary or Vocabulary()
+
+
+def _has_status_cell(entry: Entry) -> bool:
+    return entry.marker_line >= 0
+
+
+def _spelling(table: Table, status: Status) -> str:
+    """The spelling this table uses most for ``status`` (the default when it has none)."""
+    counts = Counter(e.marker for e in table.entries if e.status is status and e.marker)
+    return counts.most_common(1)[0][0] if counts else DEFAULT_SPELLING[status]
+
+
+# --- missing-status ----------------------------------------------------------------------------
+
+
+@rule(
+    "SL005",
+    "missing-status",
+    Severity.WARNING,
+    "An empty status cell in a table that marks to-do entries explicitly.",
+    needs="logs",
+)
+def missing_status(ctx: LintContext) -> Iterator[Diagnostic]:
+    for table in ctx.log_tables:
+        # Tables whose convention is "empty = not done" (no to-do marker anywhere, like
+        # amitness/learning in 2023-2024) are fine; only a table that writes ⬜ elsewhere has
+        # a cell that was forgotten.
+        if not any(e.status is Status.TODO and e.marker for e in table.entries):
+            continue
+        todo = _spelling(table, Status.TODO)
+        done = _spelling(table, Status.DONE)
+        vocab = _vocabulary(ctx)
+        for entry in table.entries:
+            if entry.marker or not _has_status_cell(entry) or entry.row is None:
+                continue
+            if not any(cell.text for cell in entry.row.cells):
+                continue  # an empty row is a spacer, not an entry
+            if looks_shifted(table, entry.row, vocab):
+                continue  # column-count reports the row
+            assert table.status_col is not None
+            yield ctx.report(
+                "missing-status",
+                entry.line,
+                entry.row.cells[table.status_col].column,
+                f"empty status cell; this table marks entries explicitly: write {todo} "
+                f"({_STATUS_WORDS[Status.TODO]}) or {done} ({_STATUS_WORDS[Status.DONE]})",
+            )
+
+
+# --- unknown-status ----------------------------------------------------------------------------
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@rule(
+    "SL006",
+    "unknown-status",
+    Severity.WARNING,
+    "A status marker the vocabulary does not know.",
+    fixable=True,
+    needs="logs",
+)
+def unknown_status(ctx: LintContext) -> Iterator[Diagnostic]:
+    vocab = _vocabulary(ctx)
+    for table in ctx.log_tables:
+        for entry in table.entries:
+            if entry.status is not Status.UNKNOWN or not entry.marker:
+                continue
+            if not _has_status_cell(entry):
+                continue
+            if entry.row is not None and looks_shifted(table, entry.row, vocab):
+                continue  # column-count reports the row
+            marker = entry.marker
+            suggestion = vocab.suggest(marker)
+            fix = None
+            if suggestion:
+                hint = f"did you mean {suggestion}?"
+                key = marker.strip().strip("`").strip()
+                # Only a spelling slip ("`:pencil2`", "[x ]") is fixed automatically; a
+                # different word is a guess, so it stays a suggestion.
+                if key in marker and key and _bare(key) == _bare(suggestion):
+                    fix = Fix(
+                        f"write {suggestion}",
+                        (
+                            ctx.replace(
+                                entry.marker_line,
+                                entry.marker_start,
+                                entry.marker_end,
+                                marker.replace(key, suggestion, 1),
+                            ),
+                        ),
+                    )
+            else:
+                hint = (
+                    "use ✅ (done), ⬜ (to do) or 🚧 (in progress), or add it to the "
+                    "done-markers/todo-markers/in-progress-markers setting"
+                )
+            yield ctx.report(
+                "unknown-status",
+                entry.line,
+                entry.marker_start + 1,
+                f"unknown status marker {marker!r}; {hint}",
+                fix=fix,
+            )
+
+
+# --- inconsistent-marker / marker-variation ----------------------------------------------------
+
+
+def _base(marker: str) -> str:
+    return marker.replace(VS16, "").replace(VS15, "")
+
+
+@rule(
+    "SL007",
+    "inconsistent-marker",
+    Severity.WARNING,
+    "One table spells one status two ways (✅ and ✔, ✔️ and :heavy_check_mark:).",
+    fixable=True,
+    needs="logs",
+)
+def inconsistent_marker(ctx: LintContext) -> Iterator[Diagnostic]:
+    for entry, majority, count in _minorities(ctx, by_base=True):
+        yield _mixed(ctx, "inconsistent-marker", entry, majority, count)
+
+
+@rule(
+    "SL008",
+    "marker-variation",
+    Severity.INFO,
+    "One table writes a marker with and without the emoji variation selector (✔ and ✔️).",
+    fixable=True,
+    needs="logs",
+)
+def marker_variation(ctx: LintContext) -> Iterator[Diagnostic]:
+    for entry, majority, count in _minorities(ctx, by_base=False):
+        yield _mixed(ctx, "marker-variation", entry, majority, count)
+
+
+def _mixed(ctx: LintContext, name: str, entry: Entry, majority: str, count: int) -> Diagnostic:
+    status = _STATUS_WORDS.get(entry.status, entry.status.value)
+    if name == "marker-variation":
+        detail = (
+            f"{entry.marker!r} and {majority!r} differ only by the emoji variation selector "
+            "(U+FE0F), which changes how some platforms draw it"
+        )
+    else:
+        detail = f"{entry.marker!r} and {majority!r} both mean {status} in this table"
+    fix = Fix(
+        f"write {majority}",
+        (ctx.replace(entry.marker_line, entry.marker_start, entry.marker_end, majority),),
+    )
+    return ctx.report(
+        name,
+        entry.line,
+        entry.marker_start + 1,
+        f"{detail}; write {majority} like the other {count} " + ("row" if count == 1 else "rows"),
+        fix=fix,
+    )
+
+
+def _minorities(ctx: LintContext, *, by_base: bool) -> Iterator[tuple[Entry, str, int]]:
+    """Entries whose marker is not the table's usual spelling of its status.
+
+    ``by_base``: spellings that differ beyond variation selectors (inconsistent-marker);
+    otherwise entries whose marker has the usual base but not its variation selectors.
+    """
+    vocab = _vocabulary(ctx)
+    for table in ctx.log_tables:
+        groups: dict[Status, list[Entry]] = {}
+        for entry in table.entries:
+            if entry.status is Status.UNKNOWN or not entry.marker:
+                continue
+            if not vocab.classify(entry.marker, words=False).symbolic:
+                continue  # words and counts ("done", "3/7") are data, not spellings
+            groups.setdefault(entry.status, []).append(entry)
+        for entries in groups.values():
+            exact = Counter(e.marker for e in entries)
+            if len(exact) < 2:
+                continue
+            bases = Counter(_base(e.marker) for e in entries)
+            top_base = bases.most_common(1)[0][0]
+            # The usual exact spelling among those with the usual base.
+            majority = next(m for m, _ in exact.most_common() if _base(m) == top_base)
+            for entry in entries:
+                if entry.marker == majority:
+                    continue
+                same_base = _base(entry.marker) == top_base
+                if by_base != same_base:
+                    yield entry, majority, exact[majority]

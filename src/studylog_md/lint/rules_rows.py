@@ -1,0 +1,494 @@
+"""Rules about the shape of table rows: cell counts, pipes, header/delimiter agreement.
+
+markdown-it-py (like GitHub) silently pads a short row with empty cells and drops the cells
+of a long one, so a row's shape is checked on the raw line (``Row.cells`` from ``cells.py``),
+never on rendered tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from .. import _inline
+from ..cells import split_row
+from ..markers import Status, Vocabulary
+from ..model import Row, Table
+from .base import LintContext, rule
+from .diagnostic import Diagnostic, Fix, Severity
+
+# A GFM delimiter row: cells of dashes with optional alignment colons (spec 4.10).
+_DELIMITER = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_CONTAINER_PREFIX = re.compile(r"^[ \t>]*")
+_SNIPPET = 30
+
+
+# --- scanning a row's raw text ---------------------------------------------------------------
+
+
+def splitting_pipes(line: str, row: Row) -> list[int]:
+    """Columns of unescaped pipes inside a code span or a link, which GFM splits anyway.
+
+    The row is scanned as one inline string (as its author read it): a pipe that falls inside
+    `` `code` `` or ``[text](url)`` was meant as content, but GFM splits cells before it reads
+    code spans and links (spec 4.10, example 200), so it cuts the cell in two.
+    """
+    end = row.end
+    start = row.start
+    if line.count("|", start, end) < 3:  # the outer pipes plus at least one inside
+        return []
+    found: list[int] = []
+    i = start
+    while i < end:
+        ch = line[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "`":
+            run = i
+            while run < end and line[run] == "`":
+                run += 1
+            close = _closing_backticks(line, run, end, run - i)
+            if close < 0:
+                i = run
+                continue
+            found.extend(_pipes(line, run, close))
+            i = close + (run - i)
+            continue
+        if ch == "[":
+            close = _closing_bracket(line, i, end)
+            if close > 0 and close + 1 < end and line[close + 1] == "(":
+                paren = _closing_paren(line, close + 1, end)
+                if paren > 0:
+                    found.extend(_pipes(line, i + 1, paren))
+                    i = paren + 1
+                    continue
+        i += 1
+    return found
+
+
+def _pipes(line: str, start: int, end: int) -> list[int]:
+    return [j for j in range(start, end) if line[j] == "|" and line[j - 1] != "\\"]
+
+
+def _closing_backticks(line: str, pos: int, end: int, width: int) -> int:
+    """Start of the backtick run of exactly ``width`` closing a code span, or -1."""
+    search = pos
+    while True:
+        close = line.find("`" * width, search, end)
+        if close < 0:
+            return -1
+        after = close + width
+        if after < end and line[after] == "`":
+            while after < end and line[after] == "`":
+                after += 1
+            search = after
+            continue
+        return close
+
+
+def _closing_bracket(line: str, pos: int, end: int) -> int:
+    depth = 0
+    i = pos
+    while i < end:
+        ch = line[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _closing_paren(line: str, pos: int, end: int) -> int:
+    depth = 0
+    i = pos
+    while i < end:
+        ch = line[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        elif ch == "`":
+            return -1  # a code span after "(" is not a link destination
+        i += 1
+    return -1
+
+
+def _no_pipes(row: Row) -> bool:
+    return not row.leading_pipe and not row.trailing_pipe and len(row.cells) == 1
+
+
+def _snippet(text: str) -> str:
+    plain = _inline.plain_text(text) or text
+    return plain if len(plain) <= _SNIPPET else plain[: _SNIPPET - 1] + "…"
+
+
+def _column_name(table: Table, col: int) -> str:
+    name = _inline.plain_text(table.header_text(col)).replace("\xa0", " ").strip()
+    return f"{name!r} column" if name else f"column {col + 1}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# --- split-cell --------------------------------------------------------------------------------
+
+
+@rule(
+    "SL003",
+    "split-cell",
+    Severity.ERROR,
+    "An unescaped | inside a code span or link splits the cell; write \\|.",
+    fixable=True,
+    needs="tables",
+)
+def split_cell(ctx: LintContext) -> Iterator[Diagnostic]:
+    lines = ctx.doc.lines
+    for table in ctx.doc.tables:
+        want = table.columns
+        for row in table.rows:
+            if len(row.cells) <= want:
+                continue
+            line = lines[row.line]
+            pipes = splitting_pipes(line, row)
+            if not pipes:
+                continue
+            fix = None
+            if len(row.cells) - len(pipes) == want:
+                fix = Fix(
+                    "escape the | as \\|",
+                    tuple(ctx.replace(row.line, p, p + 1, "\\|") for p in pipes),
+                )
+            for index, pipe in enumerate(pipes):
+                yield ctx.report(
+                    "split-cell",
+                    row.line + 1,
+                    pipe + 1,
+                    "this | is inside a code span or link but GFM splits the cell here; "
+                    "write \\| instead",
+                    fix=fix if index == 0 else None,
+                )
+
+
+# --- row-without-pipes -------------------------------------------------------------------------
+
+
+@rule(
+    "SL002",
+    "row-without-pipes",
+    Severity.WARNING,
+    "A line without | glued under a table becomes a table row; add a blank line before it.",
+    fixable=True,
+    needs="tables",
+)
+def row_without_pipes(ctx: LintContext) -> Iterator[Diagnostic]:
+    for table in ctx.doc.tables:
+        for row in table.rows:
+            if not _no_pipes(row):
+                continue
+            fix = None
+            if table.container == "":
+                # Inside a list or quote a blank line needs the container's prefix; only the
+                # top level gets an automatic fix.
+                newline = ctx.doc.newline
+                fix = Fix("add a blank line before it", (ctx.replace(row.line, 0, 0, newline),))
+            yield ctx.report(
+                "row-without-pipes",
+                row.line + 1,
+                row.start + 1,
+                "this line has no | but GFM reads it as a row of the table above it; "
+                "add a blank line before it",
+                fix=fix,
+            )
+            break  # once a blank line separates it, the lines after it leave the table too
+
+
+# --- column-count ------------------------------------------------------------------------------
+
+
+@rule(
+    "SL001",
+    "column-count",
+    Severity.WARNING,
+    "A row has fewer or more cells than its header; GitHub pads or drops cells silently.",
+    fixable=True,
+    needs="tables",
+)
+def column_count(ctx: LintContext) -> Iterator[Diagnostic]:
+    lines = ctx.doc.lines
+    vocab = ctx.doc.vocabulary or Vocabulary()
+    for table in ctx.doc.tables:
+        want = table.columns
+        empty_cell: str | None = None
+        for row in table.rows:
+            count = len(row.cells)
+            if count == want or _no_pipes(row):
+                continue
+            line = lines[row.line]
+            pipes = splitting_pipes(line, row) if count > want else []
+            if pipes and count - len(pipes) == want:
+                continue  # split-cell reports it, with the fix that makes the count right
+            if empty_cell is None:
+                empty_cell = _empty_cell_style(lines, table)
+            if count < want:
+                yield _too_few(ctx, table, row, line, empty_cell, vocab)
+            else:
+                yield _too_many(ctx, table, row, line, vocab, bool(pipes))
+
+
+class _Features:
+    """What a cell's content looks like, for guessing where a row's content belongs."""
+
+    __slots__ = ("empty", "link", "marker", "status")
+
+    def __init__(self, text: str, vocab: Vocabulary) -> None:
+        self.empty = not text
+        self.link = "](" in text or "://" in text or "<a " in text
+        classified = vocab.classify(text, words=False)
+        self.marker = (
+            bool(text)
+            and classified.symbolic
+            and classified.status is not Status.UNKNOWN
+            and len(text) <= len(classified.marker) + 2
+        )
+        self.status = self.marker or (
+            bool(text) and vocab.classify(text, words=True).status is not Status.UNKNOWN
+        )
+
+
+def _fit(table: Table, features: list[_Features], columns: list[int]) -> int:
+    """How well cells placed in ``columns`` match the table's column roles (higher: better)."""
+    score = 0
+    for cell, col in zip(features, columns):
+        if cell.empty:
+            continue
+        if col == table.status_col:
+            score += 2 if cell.status else -1
+        elif cell.marker:
+            score -= 2
+        if cell.link:
+            if col == table.title_col:
+                score += 1
+            elif col == table.category_col:
+                score -= 1
+    return score
+
+
+def _best_gap(table: Table, features: list[_Features], missing: int) -> int:
+    """Where ``missing`` cells were most likely left out: the index they go before."""
+    count = len(features)
+    if table.status_col is None:
+        return count
+
+    def placed(gap: int) -> list[int]:
+        return [i if i < gap else i + missing for i in range(count)]
+
+    best, best_score = count, _fit(table, features, placed(count))
+    for gap in range(count):
+        score = _fit(table, features, placed(gap))
+        if score > best_score:
+            best, best_score = gap, score
+    return best
+
+
+def _too_few(
+    ctx: LintContext, table: Table, row: Row, line: str, empty_cell: str, vocab: Vocabulary
+) -> Diagnostic:
+    count, want = len(row.cells), table.columns
+    missing = want - count
+    features = [_Features(cell.text, vocab) for cell in row.cells]
+    gap = _best_gap(table, features, missing)
+    names = ", ".join(_column_name(table, col) for col in range(gap, gap + missing))
+    head = f"this row has {count} cells but the header has {want}"
+    if gap == count:
+        message = (
+            f"{head}: add {_plural(missing, 'empty cell')} at the end ({names}); "
+            "GitHub pads the row silently"
+        )
+        column = row.end if row.trailing_pipe else row.end + 1
+    else:
+        cell = row.cells[gap]
+        role = _column_name(table, gap + missing)
+        message = (
+            f"{head} and its content looks shifted: cell {gap + 1} "
+            f"({_snippet(cell.text)!r}) belongs in the {role}; add "
+            f"{_plural(missing, 'empty cell')} before it ({names})"
+        )
+        column = cell.column
+    fix = _insert_cells(ctx, row, line, gap, missing, empty_cell, want)
+    return ctx.report("column-count", row.line + 1, column, message, fix=fix)
+
+
+def _too_many(
+    ctx: LintContext, table: Table, row: Row, line: str, vocab: Vocabulary, split: bool
+) -> Diagnostic:
+    count, want = len(row.cells), table.columns
+    extra = count - want
+    tail = row.cells[want:]
+    head = f"this row has {count} cells but the header has {want}"
+    if all(not cell.text for cell in tail):
+        first = tail[0]
+        # Delete from the pipe before the first extra cell to the end of the last one.
+        fix = Fix(
+            "remove the empty cells at the end",
+            (ctx.replace(row.line, first.raw_start - 1, tail[-1].raw_end, ""),),
+        )
+        return ctx.report(
+            "column-count",
+            row.line + 1,
+            first.raw_start,
+            f"{head}: remove the {_plural(extra, 'empty cell')} at the end",
+            fix=fix,
+        )
+    features = [_Features(cell.text, vocab) for cell in row.cells]
+    gap = _extra_cells(table, features, extra)
+    if split:
+        hint = "escape the | inside code or link text as \\| and "
+    else:
+        hint = ""
+    if gap is None:
+        first = tail[0]
+        dropped = " | ".join(_snippet(cell.text) for cell in tail if cell.text)
+        message = (
+            f"{head}: GitHub drops {dropped!r}; {hint}remove the extra "
+            f"{_plural(extra, 'cell')} or add a column to the header"
+        )
+        return ctx.report(
+            "column-count", row.line + 1, first.column, message, severity=Severity.ERROR
+        )
+    cell = row.cells[gap]
+    message = (
+        f"{head} and its content looks shifted: cell {gap + 1} ({_snippet(cell.text)!r}) "
+        f"pushes the cells after it one column right; {hint}remove or merge "
+        f"{_plural(extra, 'cell')} there"
+    )
+    return ctx.report("column-count", row.line + 1, cell.column, message, severity=Severity.ERROR)
+
+
+def looks_shifted(table: Table, row: Row, vocab: Vocabulary) -> bool:
+    """Whether ``row`` has a wrong cell count and content in the wrong columns because of it.
+
+    Other rules (``unknown-status``, ``missing-status``) leave such rows to ``column-count``:
+    what sits in the status column of a shifted row is not its status.
+    """
+    count, want = len(row.cells), table.columns
+    if count == want or table.status_col is None:
+        return False
+    features = [_Features(cell.text, vocab) for cell in row.cells]
+    if count < want:
+        return _best_gap(table, features, want - count) != count
+    if all(not cell.text for cell in row.cells[want:]):
+        return False
+    return _extra_cells(table, features, count - want) is not None
+
+
+def _extra_cells(table: Table, features: list[_Features], extra: int) -> int | None:
+    """The index of the first cell that looks extra, when the content shows it; else None."""
+    count = len(features)
+    if table.status_col is None:
+        return None
+
+    def placed(gap: int) -> list[int]:
+        return [i if i < gap else (i - extra if i >= gap + extra else -1) for i in range(count)]
+
+    at_end = _fit(table, features, placed(count - extra))
+    best, best_score = None, at_end
+    for gap in range(count - extra):
+        score = _fit(table, features, placed(gap))
+        if score > best_score:
+            best, best_score = gap, score
+    return best
+
+
+def _empty_cell_style(lines: list[str], table: Table) -> str:
+    """How this table writes an empty cell: the commonest empty cell, else by its padding."""
+    empties: Counter[str] = Counter()
+    padded = bare = 0
+    for row in (table.header, *table.rows):
+        line = lines[row.line]
+        for cell in row.cells:
+            if not cell.text:
+                empties[line[cell.raw_start : cell.raw_end]] += 1
+            elif cell.start > cell.raw_start:
+                padded += 1
+            else:
+                bare += 1
+    if empties:
+        return empties.most_common(1)[0][0]
+    return " " if padded > bare else ""
+
+
+def _insert_cells(
+    ctx: LintContext, row: Row, line: str, gap: int, missing: int, empty: str, want: int
+) -> Fix | None:
+    """Insert ``missing`` empty cells before cell ``gap``; None when no insertion is safe."""
+    spaced = " " if empty else ""
+    candidates: list[tuple[int, str]] = []
+    if gap == len(row.cells):
+        if row.trailing_pipe:
+            candidates.append((row.end, (empty + "|") * missing))
+        else:
+            # An empty last cell needs a closing pipe: "a | b" -> "a | b | |".
+            candidates.append((row.end, (spaced + "|") * (missing + 1)))
+    elif gap == 0 and not row.leading_pipe:
+        candidates.append((row.start, "|" + (empty + "|") * missing + spaced))
+    else:
+        candidates.append((row.cells[gap].raw_start, (empty + "|") * missing))
+    for at, new in candidates:
+        fixed = line[:at] + new + line[at:]
+        if len(split_row(fixed, row.start).cells) == want:
+            return Fix(
+                f"add {_plural(missing, 'empty cell')}",
+                (ctx.replace(row.line, at, at, new),),
+            )
+    return None
+
+
+# --- table-header-mismatch ---------------------------------------------------------------------
+
+
+@rule(
+    "SL004",
+    "table-header-mismatch",
+    Severity.WARNING,
+    "A header row and a delimiter row with different cell counts: GitHub shows text, not a table.",
+)
+def table_header_mismatch(ctx: LintContext) -> Iterator[Diagnostic]:
+    lines = ctx.doc.lines
+    for block in ctx.doc.blocks:
+        if block.kind not in ("paragraph", "html"):
+            continue
+        for index in range(block.start, min(block.end, len(lines)) - 1):
+            header, delimiter = lines[index], lines[index + 1]
+            if "|" not in header or "-" not in delimiter or "|" not in delimiter:
+                continue
+            d_start = _CONTAINER_PREFIX.match(delimiter)
+            h_start = _CONTAINER_PREFIX.match(header)
+            assert d_start is not None and h_start is not None
+            if not _DELIMITER.match(delimiter, d_start.end()):
+                continue
+            header_cells = len(split_row(header, h_start.end()).cells)
+            delimiter_cells = len(split_row(delimiter, d_start.end()).cells)
+            if header_cells == delimiter_cells:
+                continue
+            yield ctx.report(
+                "table-header-mismatch",
+                index + 1,
+                h_start.end() + 1,
+                f"the header row has {header_cells} cells but the delimiter row below it has "
+                f"{delimiter_cells}, so GitHub shows these lines as text, not a table; "
+                "make the counts equal",
+            )

@@ -1,0 +1,1 @@
+"""Tests of the linter: rules, engine, fixes, the seed and the corpus."""

@@ -1,0 +1,168 @@
+"""Edits that touch only what they must: fixtures (command, before, after) and properties."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+from conftest import corpus_files
+from dotted import read_fixtures
+
+import studylog_md
+from studylog_md import Status
+from studylog_md.errors import AmbiguousQuery, EditError, NotFound
+from studylog_md.model import Document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "edit"
+CASES = [
+    pytest.param(command, before, after, id=f"{line}:{title}")
+    for path in sorted(FIXTURES.glob("*.md"))
+    for line, title, (command, before, after) in read_fixtures(path, blocks=3)
+]
+
+
+def run_edit(doc: Document, command: str) -> None:
+    words = shlex.split(command)
+    verb, args = words[0], words[1:]
+    if verb == "toggle":
+        to = None
+        if args[0] == "--to":
+            to, args = Status(args[1]), args[2:]
+        doc.toggle(" ".join(args), to=to)
+    elif verb == "add":
+        options: dict[str, str] = {}
+        key = None
+        for word in args:
+            if word.startswith("--"):
+                key = word[2:]
+                options[key] = ""
+            else:
+                assert key is not None
+                options[key] = (options[key] + " " + word).strip()
+        doc.add_entry(
+            options["section"], options["title"], url=options.get("url"), notes=options.get("notes")
+        )
+    else:  # pragma: no cover - a typo in a fixture
+        raise AssertionError(verb)
+
+
+def line_variants(text: str) -> dict[str, tuple[bytes, str]]:
+    return {
+        "lf": (b"", "\n"),
+        "crlf": (b"", "\r\n"),
+        "cr": (b"", "\r"),
+        "bom": (b"\xef\xbb\xbf", "\n"),
+    }  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(("command", "before", "after"), CASES)
+@pytest.mark.parametrize("variant", ["lf", "crlf", "bom", "no-final-newline"])
+def test_edit_fixture(command: str, before: str, after: str, variant: str) -> None:
+    def encode(text: str) -> bytes:
+        if variant == "crlf":
+            text = text.replace("\n", "\r\n")
+        if variant == "no-final-newline":
+            text = text.rstrip("\n")
+        data = text.encode("utf-8")
+        return b"\xef\xbb\xbf" + data if variant == "bom" else data
+
+    doc = studylog_md.load_bytes(encode(before))
+    run_edit(doc, command)
+    assert doc.to_bytes() == encode(after)
+
+
+def test_toggle_twice_restores_and_changes_one_marker(seed_bytes: bytes) -> None:
+    doc = studylog_md.load_bytes(seed_bytes)
+    change = doc.toggle("U-Net")
+    assert (change.old, change.new, change.line) == ("⬜", "✅", 64)
+    after = doc.to_bytes()
+    diff = [i for i, (a, b) in enumerate(zip(seed_bytes.split(b"\n"), after.split(b"\n"))) if a != b]
+    assert diff == [63]
+    doc.toggle("U-Net")
+    assert doc.to_bytes() == seed_bytes
+
+
+def test_ambiguous_and_unknown_queries(seed_bytes: bytes) -> None:
+    doc = studylog_md.load_bytes(seed_bytes)
+    with pytest.raises(AmbiguousQuery) as ambiguous:
+        doc.toggle("Imperial College")
+    assert [e.line for e in ambiguous.value.candidates] == [15, 16, 17]
+    with pytest.raises(NotFound) as missing:
+        doc.toggle("Unett")
+    assert any("U-Net" in s for s in missing.value.suggestions)
+    # --section narrows the search; exact beats prefix
+    assert doc.find("Sequence Models").line == 35
+    assert doc.find("Designing", section="System Design").line == 88
+    assert doc.to_bytes() == seed_bytes
+
+
+def test_add_refuses_duplicates_and_sections_without_tables(seed_bytes: bytes) -> None:
+    doc = studylog_md.load_bytes(seed_bytes)
+    with pytest.raises(EditError, match="already"):
+        doc.add_entry("ML Papers", "Attention is all you need")
+    with pytest.raises(EditError, match="already"):
+        doc.add_entry("ML Papers", "Another name", url="http://arxiv.org/pdf/1706.03762v5")
+    with pytest.raises(EditError, match="no study-log table"):
+        doc.add_entry("Foundations", "x")
+    with pytest.raises(EditError, match="no heading"):
+        doc.add_entry("Nonexistent heading", "x")
+    assert doc.to_bytes() == seed_bytes
+    doc.add_entry("ML Papers", "Attention is all you need", allow_duplicate=True)
+    assert doc.to_bytes() != seed_bytes
+
+
+def _assert_one_marker_changed(before: str, after: str, entry: studylog_md.Entry, new: str) -> None:
+    """Exactly one line differs, and in it only the marker's span."""
+    old_lines = before.split("\n")
+    new_lines = after.split("\n")
+    assert len(old_lines) == len(new_lines)
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    assert changed == [entry.marker_line]
+    line = old_lines[entry.marker_line]
+    expected = line[: entry.marker_start] + new + line[entry.marker_end :]
+    assert new_lines[entry.marker_line] == expected
+
+
+CORPUS_AND_SEED = corpus_files() + [Path(__file__).parents[1] / "examples" / "STUDY_LOG.md"]
+
+
+@pytest.mark.parametrize("path", CORPUS_AND_SEED, ids=lambda p: p.name)
+def test_every_unique_title_toggles_by_title_and_back(path: Path) -> None:
+    """Every entry with a unique title toggles by its title with a one-marker diff and back.
+
+    Toggling back restores the bytes whenever the entry's marker is the one its table would
+    choose for its status (a count such as `3/7` or a lone empty cell cannot come back).
+    """
+    from studylog_md.edit import choose_marker
+    from studylog_md.query import normalize, rank_matches
+
+    data = path.read_bytes()
+    original = studylog_md.load_bytes(data)
+    doc = studylog_md.load_bytes(data)
+    text = doc.dumps()
+    counts: dict[str, int] = {}
+    for entry in doc.entries:
+        counts[normalize(entry.title)] = counts.get(normalize(entry.title), 0) + 1
+    toggled = restored = 0
+    for index, entry in enumerate(original.entries):
+        if not entry.title or counts[normalize(entry.title)] != 1 or entry.marker_line < 0:
+            continue
+        if len(rank_matches(doc.entries, entry.title)) != 1:
+            continue
+        comes_back = entry.status in (Status.DONE, Status.TODO) and choose_marker(
+            original, entry, entry.status
+        ) == entry.marker
+        change = doc.toggle(entry.title)
+        assert change.line == entry.line
+        _assert_one_marker_changed(text, doc.dumps(), entry, change.new)
+        toggled += 1
+        if comes_back:
+            doc.toggle(entry.title)
+            assert doc.dumps() == text, f"line {entry.line}"
+            restored += 1
+        else:
+            doc = studylog_md.load_bytes(data)
+    if original.entries:
+        assert toggled > 0 and restored > 0
+    assert doc.to_bytes() == data or not restored
