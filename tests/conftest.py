@@ -1,24 +1,9 @@
-"""Shared fixtures: where ``../shared`` is (the seed, the corpus, the spec examples)."""
+"""Shared fixtures; the paths themselves live in ``shared_paths.py``."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "STUDY_LOG.md"
-CORPUS = SHARED / "corpus"
-SPEC = SHARED / "spec"
-EXAMPLE = ROOT / "examples" / "STUDY_LOG.md"
-
-
-def corpus_files() -> list[Path]:
-    """The corpus's Markdown files (empty when ``../shared`` is absent)."""
-    if not CORPUS.is_dir():
-        return []
-    return sorted(CORPUS.glob("*.md"))
+from shared_paths import SEED
 
 
 @pytest.fixture
@@ -26,8 +11,3 @@ def seed_bytes() -> bytes:
     if not SEED.is_file():
         pytest.skip("../shared/seed/STUDY_LOG.md is not here (a user's clone has none)")
     return SEED.read_bytes()
-
-
-def need_shared() -> None:
-    if not SHARED.is_dir():
-        pytest.skip("../shared is not here (a user's clone has none)")

@@ -298,7 +298,10 @@ def test_vocabulary_adds_the_extra_markers(tmp_path: Path) -> None:
     ],
 )
 def test_per_file_ignore_globs(tmp_path: Path, glob: str, path: str, matches: bool) -> None:
-    body = f'ignore = ["split-cell"]\n[tool.studylog-md.per-file-ignores]\n"{glob}" = ["column-count"]\n'
+    body = (
+        'ignore = ["split-cell"]\n'
+        f'[tool.studylog-md.per-file-ignores]\n"{glob}" = ["column-count"]\n'
+    )
     pyproject(tmp_path, body)
     config = load_config(tmp_path)
     ignored = config.ignored_for(tmp_path / path)

@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import corpus_files
+from shared_paths import corpus_files
 from dotted import read_fixtures
 
 import studylog_md
@@ -77,7 +77,9 @@ def test_toggle_twice_restores_and_changes_one_marker(seed_bytes: bytes) -> None
     change = doc.toggle("U-Net")
     assert (change.old, change.new, change.line) == ("⬜", "✅", 64)
     after = doc.to_bytes()
-    diff = [i for i, (a, b) in enumerate(zip(seed_bytes.split(b"\n"), after.split(b"\n"))) if a != b]
+    diff = [
+        i for i, (a, b) in enumerate(zip(seed_bytes.split(b"\n"), after.split(b"\n"))) if a != b
+    ]
     assert diff == [63]
     doc.toggle("U-Net")
     assert doc.to_bytes() == seed_bytes
@@ -145,14 +147,15 @@ def test_every_unique_title_toggles_by_title_and_back(path: Path) -> None:
     for entry in doc.entries:
         counts[normalize(entry.title)] = counts.get(normalize(entry.title), 0) + 1
     toggled = restored = 0
-    for index, entry in enumerate(original.entries):
+    for entry in original.entries:
         if not entry.title or counts[normalize(entry.title)] != 1 or entry.marker_line < 0:
             continue
         if len(rank_matches(doc.entries, entry.title)) != 1:
             continue
-        comes_back = entry.status in (Status.DONE, Status.TODO) and choose_marker(
-            original, entry, entry.status
-        ) == entry.marker
+        comes_back = (
+            entry.status in (Status.DONE, Status.TODO)
+            and choose_marker(original, entry, entry.status) == entry.marker
+        )
         change = doc.toggle(entry.title)
         assert change.line == entry.line
         _assert_one_marker_changed(text, doc.dumps(), entry, change.new)

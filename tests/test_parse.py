@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dotted import read_fixtures
 
 import studylog_md
 from studylog_md import Entry
-
-from dotted import read_fixtures
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parse"
 CASES = [

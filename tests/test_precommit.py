@@ -2,15 +2,16 @@
 
 ``pre-commit try-repo`` installs the hooks repository exactly as a user's
 ``.pre-commit-config.yaml`` would: it clones it, builds a virtualenv and pip-installs the
-project from PyPI dependencies. That is slow (about 20-40 s per environment), so the module
-fixture starts everything at once and the tests only read the results:
+project with its dependencies from PyPI. Building an environment takes 10-30 s, and try-repo
+always builds into a temporary store of its own (``PRE_COMMIT_HOME`` does not apply to it), so
+the module fixture keeps it to two builds, one after the other (two at once on a small machine
+took twice as long as in turn: they fight over pip's cache and the CPU):
 
-* ``try-repo ... studylog-md`` on a bad log (one environment, in try-repo's own store);
-* ``try-repo ... studylog-md-fix`` on a copy of the same log (another one);
-* ``install-hooks`` for a config naming the same hooks repository and revision, into
-  ``PRE_COMMIT_HOME`` (a third); the "second run" after the fix then reuses it and takes a
-  second or two. try-repo always builds in a temporary store of its own, which is why the
-  second run goes through a config file rather than try-repo again.
+* one ``try-repo`` without a hook id on a bad log: it runs every commit-stage hook of the
+  manifest in id order, so ``studylog-md`` (lint) sees the bad file, then ``studylog-md-fix``
+  rewrites it, then ``studylog-md-stats`` passes over it (no summary block);
+* the second run after the fix: ``pre-commit run`` with a config naming the same hooks
+  repository and revision, building into a ``PRE_COMMIT_HOME`` shared by the module.
 
 The hooks repository is a git copy of the working tree (uncommitted work included), so the
 test checks the code being written, not the last commit.
@@ -19,10 +20,10 @@ test checks the code being written, not the last commit.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,11 +70,34 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Runs:
-    lint: Outcome  # try-repo studylog-md on BAD_LOG
-    fix: Outcome  # try-repo studylog-md-fix on BAD_LOG
-    fixed_bytes: bytes  # README.md after the fix hook
-    second: Outcome  # pre-commit run (fix + lint hooks) after the fix
+    try_repo: Outcome  # try-repo (every commit-stage hook) on BAD_LOG
+    fixed_bytes: bytes  # README.md after it
+    second: Outcome  # pre-commit run (fix, lint and stats hooks) after the fix
     after_second: bytes  # README.md after the second run
+
+    def hook(self, name: str) -> tuple[str, str]:
+        """(status, output) of the hook called ``name`` in the try-repo run."""
+        return _sections(self.try_repo.output)[name]
+
+
+_HEADER = re.compile(r"^(?P<name>\S.*?)\.{3,}(?:\(.*\))?(?P<status>Passed|Failed|Skipped)$")
+
+
+def _sections(output: str) -> dict[str, tuple[str, str]]:
+    """Each hook's status line and the output pre-commit shows under it, by hook name."""
+    found: dict[str, tuple[str, str]] = {}
+    name: str | None = None
+    status = ""
+    body: list[str] = []
+    for line in [*output.splitlines(), "end...Passed"]:
+        match = _HEADER.match(line)
+        if match is None:
+            body.append(line)
+            continue
+        if name is not None:
+            found[name] = (status, "\n".join(body))
+        name, status, body = match["name"], match["status"], []
+    return found
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -113,32 +137,29 @@ def _work_repo(folder: Path, env: dict[str, str]) -> Path:
     return folder
 
 
-def _start(cwd: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+def _run(cwd: Path, env: dict[str, str], *args: str) -> Outcome:
+    done = subprocess.run(
         [sys.executable, "-m", "pre_commit", *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        timeout=900,
+        check=False,
     )
-
-
-def _finish(process: subprocess.Popen[str]) -> Outcome:
-    output, _ = process.communicate(timeout=900)
-    return Outcome(process.returncode, output)
+    return Outcome(done.returncode, done.stdout)
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     base = tmp_path_factory.mktemp("pre-commit")
     home = base / "pre-commit-home"
     env = _env(home)
     hooks = base / "hooks-repo"
     shutil.copytree(ROOT, hooks, ignore=_COPY_IGNORE, symlinks=True)
     rev = _commit_all(hooks, env)
-    lint_repo = _work_repo(base / "lint-repo", env)
-    fix_repo = _work_repo(base / "fix-repo", env)
+    work = _work_repo(base / "work-repo", env)
     config = base / "pre-commit-config.yaml"
     config.write_text(
         "repos:\n"
@@ -146,26 +167,16 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
         f"    rev: {rev}\n"
         "    hooks:\n"
         "    -   id: studylog-md-fix\n"
-        "    -   id: studylog-md\n",
+        "    -   id: studylog-md\n"
+        "    -   id: studylog-md-stats\n",
         encoding="utf-8",
     )
     color = "--color=never"
-    processes = [
-        _start(lint_repo, env, "try-repo", str(hooks), "studylog-md", "--all-files", color),
-        _start(fix_repo, env, "try-repo", str(hooks), "studylog-md-fix", "--all-files", color),
-        _start(lint_repo, env, "install-hooks", "-c", str(config), color),
-    ]
-    try:
-        lint, fix, install = (_finish(process) for process in processes)
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    assert install.returncode == 0, install.output
-    fixed = (fix_repo / "README.md").read_bytes()
-    second = _finish(_start(fix_repo, env, "run", "--all-files", "-c", str(config), color))
-    yield Runs(lint, fix, fixed, second, (fix_repo / "README.md").read_bytes())
+    tried = _run(work, env, "try-repo", str(hooks), "--all-files", color)
+    fixed = (work / "README.md").read_bytes()
+    # Builds its environment in PRE_COMMIT_HOME; further runs in this module would reuse it.
+    second = _run(work, env, "run", "--all-files", "-c", str(config), color)
+    return Runs(tried, fixed, second, (work / "README.md").read_bytes())
 
 
 def _expected_fix() -> bytes:
@@ -180,33 +191,46 @@ def _expected_fix() -> bytes:
 
 
 def test_manifest_declares_the_four_hooks() -> None:
-    from pre_commit.clientlib import load_manifest
+    from pre_commit.clientlib import load_manifest  # type: ignore[import-untyped]
 
     hooks = {hook["id"]: hook for hook in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
-    assert set(hooks) == {"studylog-md", "studylog-md-fix", "studylog-md-links", "studylog-md-stats"}
+    assert set(hooks) == {
+        "studylog-md",
+        "studylog-md-fix",
+        "studylog-md-links",
+        "studylog-md-stats",
+    }
     assert hooks["studylog-md"]["entry"] == "studylog-md lint"
     assert hooks["studylog-md-fix"]["entry"] == "studylog-md fix"
     assert hooks["studylog-md-links"]["entry"] == "studylog-md check-links"
     assert hooks["studylog-md-links"]["stages"] == ["pre-push", "manual"]
-    assert hooks["studylog-md-stats"]["entry"] == "studylog-md stats --check"
+    assert hooks["studylog-md-stats"]["entry"] == "studylog-md stats --check --skip-missing"
     assert hooks["studylog-md-stats"]["pass_filenames"] is True
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["types"] == ["markdown"]
 
 
+def test_try_repo_fails_and_lists_the_commit_stage_hooks(runs: Runs) -> None:
+    assert runs.try_repo.returncode == 1, runs.try_repo.output
+    hooks = _sections(runs.try_repo.output)
+    # studylog-md-links runs on push and on demand only
+    assert list(hooks) == ["studylog-md lint", "studylog-md fix", "studylog-md stats --check"]
+    assert "Traceback" not in runs.try_repo.output
+
+
 def test_lint_hook_fails_and_shows_the_finding(runs: Runs) -> None:
-    assert runs.lint.returncode == 1, runs.lint.output
-    assert "studylog-md lint" in runs.lint.output and "Failed" in runs.lint.output
-    assert f"README.md:{BAD_LINE}:" in runs.lint.output
-    assert "column-count" in runs.lint.output
-    assert "Traceback" not in runs.lint.output
+    status, output = runs.hook("studylog-md lint")
+    assert status == "Failed", runs.try_repo.output
+    assert "- exit code: 1" in output
+    assert re.search(rf"^README\.md:{BAD_LINE}:\d+: SL001 column-count ", output, re.M), output
 
 
 def test_fix_hook_rewrites_the_file(runs: Runs) -> None:
-    assert runs.fix.returncode == 1, runs.fix.output
-    assert "files were modified by this hook" in runs.fix.output
-    assert "Fixed README.md (1)" in runs.fix.output
+    status, output = runs.hook("studylog-md fix")
+    assert status == "Failed", runs.try_repo.output
+    assert "- files were modified by this hook" in output
+    assert "Fixed README.md (1)" in output
     assert runs.fixed_bytes == _expected_fix()
     # Only the bad row changed.
     before = BAD_LOG.encode("utf-8").split(b"\n")
@@ -216,7 +240,13 @@ def test_fix_hook_rewrites_the_file(runs: Runs) -> None:
     ]
 
 
+def test_stats_hook_passes_over_a_file_without_a_block(runs: Runs) -> None:
+    status, _ = runs.hook("studylog-md stats --check")
+    assert status == "Passed", runs.try_repo.output
+
+
 def test_second_run_passes_and_changes_nothing(runs: Runs) -> None:
     assert runs.second.returncode == 0, runs.second.output
-    assert runs.second.output.count("Passed") == 2, runs.second.output
+    hooks = _sections(runs.second.output)
+    assert [status for status, _ in hooks.values()] == ["Passed"] * 3, runs.second.output
     assert runs.after_second == runs.fixed_bytes

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, EXAMPLE, SEED, SPEC, corpus_files
+from shared_paths import CORPUS, EXAMPLE, SEED, SPEC, corpus_files
 
 import studylog_md
 
@@ -55,9 +55,7 @@ def test_file_round_trips_in_every_variant(path: Path) -> None:
         doc = studylog_md.load_bytes(data, path=str(path))
         assert_same(doc.to_bytes(), data, f"{path.name} ({name})")
         # dumps() + the BOM flag is the same information
-        assert doc.dumps().encode("utf-8", "surrogateescape") == data.removeprefix(
-            b"\xef\xbb\xbf"
-        )
+        assert doc.dumps().encode("utf-8", "surrogateescape") == data.removeprefix(b"\xef\xbb\xbf")
 
 
 def test_corpus_is_present_or_skipped() -> None:

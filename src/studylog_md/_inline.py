@@ -166,9 +166,7 @@ def _trim_bare_url(url: str) -> str:
     # closing parenthesis.
     while url:
         last = url[-1]
-        if last in "?!.,:*_~'\"":
-            url = url[:-1]
-        elif last == ")" and url.count(")") > url.count("("):
+        if last in "?!.,:*_~'\"" or (last == ")" and url.count(")") > url.count("(")):
             url = url[:-1]
         elif last == ";" and re.search(r"&[A-Za-z0-9]+;$", url):
             url = url[: url.rfind("&")]
@@ -257,7 +255,16 @@ def _scan_into(
                 if "@" in url and ":" not in url:
                     url = "mailto:" + url
                 links.append(
-                    RawLink(match.group(1), url, match.start(1), match.end(1), i, match.end(), False, "autolink")
+                    RawLink(
+                        match.group(1),
+                        url,
+                        match.start(1),
+                        match.end(1),
+                        i,
+                        match.end(),
+                        False,
+                        "autolink",
+                    )
                 )
                 out.append(match.group(1))
                 i = match.end()
@@ -268,7 +275,9 @@ def _scan_into(
                 _flush(text, plain_from, i, out)
                 href = _HREF.search(tag.group(0)) if tag.group(0)[:2] != "<!" else None
                 if href:
-                    group = 1 if href.group(1) is not None else 2 if href.group(2) is not None else 3
+                    group = (
+                        1 if href.group(1) is not None else 2 if href.group(2) is not None else 3
+                    )
                     links.append(
                         RawLink(
                             "",
@@ -292,7 +301,9 @@ def _scan_into(
                     if url and (url.lower().startswith("www.") is False or "." in url[4:]):
                         _flush(text, plain_from, i, out)
                         full = url if "://" in url else "http://" + url
-                        links.append(RawLink(url, full, i, i + len(url), i, i + len(url), False, "bare"))
+                        links.append(
+                            RawLink(url, full, i, i + len(url), i, i + len(url), False, "bare")
+                        )
                         out.append(url)
                         i += len(url)
                         plain_from = i

@@ -43,11 +43,11 @@ def _count_cells(text: str) -> int:
     return n
 
 
-def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:  # noqa: N803
+def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     """Recognise a table (same decisions as markdown-it-py's ``table`` rule)."""
     if startLine + 2 > endLine:
         return False
-    nextLine = startLine + 1  # noqa: N806
+    nextLine = startLine + 1
     if state.sCount[nextLine] < state.blkIndent:
         return False
     if state.is_code_block(nextLine):
@@ -106,7 +106,7 @@ def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     terminators = state.md.block.ruler.getRules("blockquote")
     starts = [_column(state, startLine), _column(state, startLine + 1)]
     autocompleted = 0
-    nextLine = startLine + 2  # noqa: N806
+    nextLine = startLine + 2
     old_parent = state.parentType
     state.parentType = "table"
     while nextLine < endLine:
@@ -123,7 +123,7 @@ def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
         if autocompleted > MAX_AUTOCOMPLETED_CELLS:
             break
         starts.append(_column(state, nextLine))
-        nextLine += 1  # noqa: N806
+        nextLine += 1
     state.parentType = old_parent
 
     token = state.push("table_open", "table", 1)

@@ -15,7 +15,7 @@ _PAD = " \t"
 
 @dataclass(frozen=True, slots=True)
 class CellSpan:
-    """Where one cell is in its line: ``raw`` is between the pipes, ``content`` is without padding."""
+    """Where one cell is in its line: ``raw_*`` between the pipes, ``start:end`` without padding."""
 
     raw_start: int
     raw_end: int

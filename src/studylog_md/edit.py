@@ -114,7 +114,9 @@ def set_status(doc: Document, entry: Entry, status: Status) -> Change:
     new_marker = choose_marker(doc, entry, status)
     old_marker = entry.marker
     if new_marker == old_marker and entry.status is status:
-        return Change("status", entry.title, entry.line, old_marker, old_marker, entry.status, status)
+        return Change(
+            "status", entry.title, entry.line, old_marker, old_marker, entry.status, status
+        )
     index = entry.marker_line
     line = doc.lines[index]
     start, end = entry.marker_start, entry.marker_end
@@ -184,9 +186,10 @@ def _check_row(
         if col != table.status_col and text != old.text:
             raise _bug(f"line {entry.line}: cell {col + 1} changed from {old.text!r} to {text!r}")
         cells.append(Cell(row.line, span.raw_start, span.raw_end, span.start, span.end, text))
-    if new_line[:start] != old_line[:start] or new_line[start + len(new_marker) :] != old_line[
-        entry.marker_end :
-    ]:
+    if (
+        new_line[:start] != old_line[:start]
+        or new_line[start + len(new_marker) :] != old_line[entry.marker_end :]
+    ):
         raise _bug(f"line {entry.line}: bytes outside the marker changed")
     status_text = cells[table.status_col].text
     words = _is_status_header(table.header_text(table.status_col))
@@ -312,7 +315,9 @@ def add_entry(
     if len(added) != 1:
         raise _bug(f"the new line {after + 2} does not read as one entry")
     entry = added[0]
-    rest = [(e.title, e.status, e.marker, e.url, e.section) for e in new_doc.entries if e is not entry]
+    rest = [
+        (e.title, e.status, e.marker, e.url, e.section) for e in new_doc.entries if e is not entry
+    ]
     if rest != before_entries:
         raise _bug("other entries changed when adding a line")
     if normalize(entry.title) != normalize(title) or entry.status is not status:
@@ -321,7 +326,16 @@ def add_entry(
             f"not {title!r} ({status.value})"
         )
     # Adopt the new state (the document is edited in place, like a status change).
-    for name in ("lines", "endings", "sections", "tables", "entries", "blocks", "references", "problems"):
+    for name in (
+        "lines",
+        "endings",
+        "sections",
+        "tables",
+        "entries",
+        "blocks",
+        "references",
+        "problems",
+    ):
         setattr(doc, name, getattr(new_doc, name))
     _invalidate(doc)
     return Change("add", entry.title, entry.line, "", new_line, None, status)
@@ -345,9 +359,7 @@ def _new_row(
         contents[table.notes_col] = escape_cell(notes)
     parts: list[str] = []
     for col in range(columns):
-        ref_row = next(
-            (r for r in reversed(table.rows) if col < len(r.cells)), table.header
-        )
+        ref_row = next((r for r in reversed(table.rows) if col < len(r.cells)), table.header)
         ref_line = doc.lines[ref_row.line]
         cell = ref_row.cells[col] if col < len(ref_row.cells) else None
         if cell is None:
@@ -358,14 +370,16 @@ def _new_row(
             if not contents[col]:
                 parts.append(raw)
                 continue
-            lead = raw[: 1] if raw else ""
+            lead = raw[:1] if raw else ""
             trail = raw[1:2] if len(raw) > 1 else ""
         else:
             lead = ref_line[cell.raw_start : cell.start]
             trail = ref_line[cell.end : cell.raw_end]
         parts.append(lead + contents[col] + trail if contents[col] else lead + trail)
     body = "|".join(parts)
-    line = prefix + ("|" if model.leading_pipe else "") + body + ("|" if model.trailing_pipe else "")
+    line = (
+        prefix + ("|" if model.leading_pipe else "") + body + ("|" if model.trailing_pipe else "")
+    )
     if not model.leading_pipe and not model.trailing_pipe and columns == 1:
         line = prefix + "|" + body + "|"
     return line, table.end_line - 1

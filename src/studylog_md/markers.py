@@ -109,8 +109,10 @@ IN_PROGRESS_WORDS = (
 _COUNT = re.compile(r"^(\d+)\s*/\s*(\d+)$")
 _PERCENT = re.compile(r"^(\d{1,3})\s*%$")
 _PARTIAL = re.compile(
-    r"^(?:ch(?:apter)?|lesson|lecture|module|week|part|section|unit|ep(?:isode)?|p(?:age)?|pp)"
-    r"\.?\s*\d+(?:\s*/\s*\d+)?$",
+    r"^(?:(?:ch(?:apter)?|lesson|lecture|module|week|part|section|unit|ep(?:isode)?|p(?:age)?|pp)"
+    r"\.?\s*\d+(?:\s*/\s*\d+)?"
+    # a position in a video or an audio book: "44:24", "1:02:03"
+    r"|\d{1,3}:[0-5]\d(?::[0-5]\d)?)$",
     re.IGNORECASE,
 )
 
@@ -224,7 +226,11 @@ class Vocabulary:
             if percent:
                 value = int(percent.group(1))
                 status = (
-                    Status.DONE if value >= 100 else Status.TODO if value == 0 else Status.IN_PROGRESS
+                    Status.DONE
+                    if value >= 100
+                    else Status.TODO
+                    if value == 0
+                    else Status.IN_PROGRESS
                 )
                 return Classified(status, content, 0, len(content), False)
             if _PARTIAL.match(key):

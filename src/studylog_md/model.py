@@ -281,9 +281,7 @@ class Document:
 
         return set_status(self, entry, status)
 
-    def toggle(
-        self, query: str, *, to: Status | None = None, section: str | None = None
-    ) -> Change:
+    def toggle(self, query: str, *, to: Status | None = None, section: str | None = None) -> Change:
         """Flip (or set, with ``to``) the status of the one entry ``query`` names."""
         from .edit import toggle
 

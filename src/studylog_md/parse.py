@@ -168,7 +168,7 @@ def _watch_nesting(md: MarkdownIt) -> None:
                 skipped.append(line)
         original(state, start_line, end_line)
 
-    md.block.tokenize = tokenize  # type: ignore[method-assign]
+    md.block.tokenize = tokenize  # type: ignore[method-assign,assignment]
 
 
 def parse_tokens(text: str, env: dict[str, Any]) -> list[Token]:
@@ -289,9 +289,7 @@ class _Builder:
         self.doc.sections.append(section)
 
     # -- task lists -----------------------------------------------------------------------
-    def _list_item(
-        self, tok: Token, items: list[tuple[str, str | None]]
-    ) -> tuple[str, str | None]:
+    def _list_item(self, tok: Token, items: list[tuple[str, str | None]]) -> tuple[str, str | None]:
         assert tok.map is not None
         line_index = tok.map[0]
         line = self.doc.lines[line_index]
@@ -300,7 +298,10 @@ class _Builder:
         if box is None:
             text = _first_line_text(line)
             return ("item", _inline.scan(text, self.doc.references).text if text else None)
-        raw = line[box.end(1) :].strip()
+        after = box.end(1)
+        while after < len(line) and line[after] in " \t":
+            after += 1
+        raw = line[after:].rstrip()
         scanned = _inline.scan(raw, self.doc.references)
         category = None
         for _kind, parent_text in reversed(items):
@@ -308,7 +309,13 @@ class _Builder:
                 category = parent_text
                 break
         marker = box.group(1)
-        links = tuple(self._links(scanned.links, line_index, box.end(1) + (len(line[box.end(1) :]) - len(line[box.end(1) :].lstrip()))))
+        links = tuple(
+            self._links(
+                scanned.links,
+                line_index,
+                after,
+            )
+        )
         entry = Entry(
             title=scanned.text,
             url=_first_url(links),
@@ -319,7 +326,7 @@ class _Builder:
             category=category,
             section=self.section.path,
             line=line_index + 1,
-            column=box.end(1) + 2,
+            column=after + 1,
             kind="task",
             marker_line=line_index,
             marker_start=box.start(1),
@@ -335,7 +342,9 @@ class _Builder:
         start, end = tok.map
         starts: list[int] = tok.meta["starts"]
         lines = self.doc.lines
-        rows = [self._row(lines[index], index, starts[index - start]) for index in range(start, end)]
+        rows = [
+            self._row(lines[index], index, starts[index - start]) for index in range(start, end)
+        ]
         table = Table(
             section=self.section,
             header=rows[0],
@@ -473,10 +482,11 @@ def _first_line_text(line: str) -> str:
 
 
 def _first_url(links: tuple[Link, ...]) -> str | None:
+    """The first link's target; images (badges, icons) are not the resource."""
     for link in links:
         if not link.image:
             return link.url
-    return links[0].url if links else None
+    return None
 
 
 def _header_key(text: str) -> str:
@@ -497,20 +507,25 @@ def _assign_columns(table: Table, vocab: Vocabulary) -> None:
     ncols = len(headers)
     rows = table.rows
     status_col: int | None = None
-    for col, key in enumerate(headers):
+    for col in range(ncols):
         if _is_status_header(table.header.cells[col].text) and _plausible_status(
             rows, col, vocab, words=True
         ):
             status_col = col
             break
     if status_col is None and rows:
-        # No header says so: a column where most non-empty cells are marker symbols.
-        for col in range(ncols):
-            if headers[col] in TITLE_HEADERS or headers[col] in NOTES_HEADERS:
-                continue
-            if _plausible_status(rows, col, vocab, words=False, strict=True):
-                status_col = col
-                break
+        # No header says so: a column where most non-empty cells are marker symbols. A table
+        # with several such columns is a feature matrix (a linter's rule list: ✅ per
+        # config, ❌ deprecated), not a study log.
+        candidates = [
+            col
+            for col in range(ncols)
+            if headers[col] not in TITLE_HEADERS
+            and headers[col] not in NOTES_HEADERS
+            and _plausible_status(rows, col, vocab, words=False, strict=True)
+        ]
+        if len(candidates) == 1:
+            status_col = candidates[0]
     table.status_col = status_col
     if status_col is None:
         return
@@ -558,7 +573,8 @@ def _link_column(rows: list[Row], ncols: int, taken: set[int]) -> int | None:
         linked = sum(
             1
             for row in rows
-            if col < len(row.cells) and ("](" in row.cells[col].text or "://" in row.cells[col].text)
+            if col < len(row.cells)
+            and ("](" in row.cells[col].text or "://" in row.cells[col].text)
         )
         if linked * 2 >= len(rows):
             return col
@@ -600,7 +616,13 @@ def collect_links(doc: Document) -> list[Link]:
             continue
         for index in range(block.start, min(block.end, len(lines))):
             line = lines[index]
-            if "(" not in line and "<" not in line and "[" not in line and "://" not in line and "www." not in line:
+            if (
+                "(" not in line
+                and "<" not in line
+                and "[" not in line
+                and "://" not in line
+                and "www." not in line
+            ):
                 continue
             scanned = _inline.scan(line, refs)
             links.extend(builder_links._links(scanned.links, index, 0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from .errors import AmbiguousQuery, NotFound
@@ -20,7 +21,13 @@ _WS = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
-    """Case-folded, emphasis markers removed, whitespace collapsed."""
+    """Case-folded, NFC, emphasis markers removed, whitespace collapsed.
+
+    NFC, so that a title typed on one system (NFC) finds one written on another (macOS file
+    names and some editors produce NFD: "e" + U+0301 instead of "é").
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
     return _WS.sub(" ", _NOISE.sub("", text)).strip().casefold()
 
 

@@ -321,3 +321,60 @@ def make_certificate(directory: Path, names: list[str]) -> tuple[Path, Path] | N
     except (OSError, subprocess.SubprocessError):
         return None
     return cert, key
+
+
+class RawServer:
+    """A TCP server that reads a request head and answers with canned bytes, then closes.
+
+    For answers no well-behaved server gives: garbage, huge headers, broken chunking.
+    """
+
+    def __init__(self, answer: bytes, host: str = "127.0.0.1") -> None:
+        self.answer = answer
+        self.host = host
+        self.connections = 0
+        self._sock = socket.socket()
+        self._sock.bind((host, 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.05)
+        self.port: int = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(2)
+                data = b""
+                try:
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            break
+                        data += chunk
+                    conn.sendall(self.answer)
+                except OSError:
+                    pass
+
+    def __enter__(self) -> RawServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sock.close()
+
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` on this server."""
+        return f"http://{self.host}:{self.port}{path}"

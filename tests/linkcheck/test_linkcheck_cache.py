@@ -124,3 +124,16 @@ def test_a_corrupt_cache_file_is_a_config_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(LinkCheckConfigError):
         LinkCache(path, 3600)
+
+
+def test_configuring_headers_for_a_host_rechecks_its_links(
+    server: LinkServer, fast: LinkCheckOptions, tmp_path: Path
+) -> None:
+    # A 404 seen without a token may be a private repository: adding a token must re-check.
+    options = dataclasses.replace(fast, cache_path=tmp_path / "c.sqlite")
+    url = server.url("/status/404")
+    check_links([url], options)
+    with_token = dataclasses.replace(options, headers={"127.0.0.1": {"X-Token": "t"}})
+    result = check_links([url], with_token)[url]
+    assert result.from_cache is False
+    assert check_links([url], with_token)[url].from_cache is True

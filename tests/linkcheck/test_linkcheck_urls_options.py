@@ -7,7 +7,8 @@ import pytest
 from studylog_md.errors import ConfigError
 from studylog_md.linkcheck import LinkCheckConfigError, LinkCheckOptions, check_links, redact
 from studylog_md.linkcheck.hosts import parse_retry_after
-from studylog_md.linkcheck.options import compile_excludes, expand_headers
+from studylog_md.linkcheck.options import compile_excludes
+from studylog_md.linkcheck.sites import MissingVariable, Sites
 from studylog_md.linkcheck.urls import InvalidURL, join_location, parse_target
 
 
@@ -64,16 +65,40 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after(None) is None
 
 
-def test_expand_headers_from_the_environment() -> None:
+def test_headers_from_the_environment() -> None:
     env = {"GH_TOKEN": "abc"}
-    headers = {
-        "GitHub.com": {"Authorization": "Bearer ${GH_TOKEN}", "X-Other": "${UNSET}"},
-        "api.example": {"Accept": "text/html"},
-    }
-    assert expand_headers(headers, env) == {
-        "github.com": {"Authorization": "Bearer abc"},
-        "api.example": {"Accept": "text/html"},
-    }
+    sites = Sites(
+        {},
+        {
+            "GitHub.com": {"Authorization": "Bearer ${GH_TOKEN}", "X-Cost": "$$5"},
+            "*.example.org": {"Accept": "text/html", "X-Level": "wild"},
+            "api.example.org": {"X-Level": "exact"},
+        },
+        env,
+    )
+    assert sites.headers_for("github.com") == {"Authorization": "Bearer abc", "X-Cost": "$5"}
+    assert sites.headers_for("api.github.com") == {}
+    assert sites.headers_for("api.example.org") == {"Accept": "text/html", "X-Level": "exact"}
+    assert sites.headers_for("www.example.org") == {"Accept": "text/html", "X-Level": "wild"}
+    assert sites.headers_for("example.org") == {}
+    assert sites.header_names("github.com") == ["authorization", "x-cost"]
+
+
+def test_unset_or_empty_variable_is_reported_per_host() -> None:
+    sites = Sites({}, {"github.com": {"Authorization": "Bearer ${GH_TOKEN}"}}, {"GH_TOKEN": ""})
+    with pytest.raises(MissingVariable, match=r"\$\{GH_TOKEN\}"):
+        sites.headers_for("github.com")
+    assert sites.headers_for("gitlab.com") == {}
+
+
+def test_accept_status_host_patterns() -> None:
+    sites = Sites({"*.udemy.com": [403], "*": [999], "a.example": [401]}, {})
+    assert sites.accepted("www.udemy.com", 403)
+    assert not sites.accepted("udemy.com", 403)
+    assert sites.accepted("anything.example", 999)
+    assert sites.accepted("A.example", 401)
+    assert not sites.accepted("b.example", 401)
+    assert not sites.accepted("a.example", None)
 
 
 @pytest.mark.parametrize(
@@ -83,16 +108,20 @@ def test_expand_headers_from_the_environment() -> None:
         {"h": {"Host": "evil"}},
         {"h": {"Transfer-Encoding": "chunked"}},
         {"h": {"X-A": "a\r\nX-Injected: 1"}},
+        {"h": {"X-A": "${not a name}"}},
+        {"h": {"X-A": "${UNCLOSED"}},
+        {"*": {"Authorization": "Bearer x"}},
     ],
 )
 def test_unsafe_headers_are_config_errors(headers: dict[str, dict[str, str]]) -> None:
     with pytest.raises(LinkCheckConfigError):
-        expand_headers(headers, {})
+        Sites({}, headers, {})
 
 
 def test_injection_through_an_environment_variable_is_refused() -> None:
+    sites = Sites({}, {"h": {"X-T": "${T}"}}, {"T": "a\nb"})
     with pytest.raises(LinkCheckConfigError):
-        expand_headers({"h": {"X-T": "${T}"}}, {"T": "a\nb"})
+        sites.headers_for("h")
 
 
 def test_bad_exclude_regex() -> None:

@@ -78,7 +78,7 @@ def run(command: click.Command, argv: list[str] | None = None) -> int:
             return code
         err(str(code))
         return EXIT_USER
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         err(
             f"studylog-md: internal error: {type(exc).__name__}: {exc}. This is a bug; "
             "please report it with the file that caused it. Nothing was written."

@@ -51,7 +51,9 @@ def _report_ambiguous(exc: Any) -> None:
 @click.command("toggle")
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
 @click.argument("query")
-@click.option("--to", "to", type=click.Choice(_TO_CHOICES), help="Set this status instead of flipping.")
+@click.option(
+    "--to", "to", type=click.Choice(_TO_CHOICES), help="Set this status instead of flipping."
+)
 @click.option("--section", metavar="TEXT", help="Only entries under a heading containing TEXT.")
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 @click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this.")
@@ -95,9 +97,7 @@ def toggle_cmd(
 @click.option("--section", required=True, metavar="TEXT", help="The heading the table is under.")
 @click.option("--title", required=True, help="The resource's title.")
 @click.option("--url", default=None, help="Its link.")
-@click.option(
-    "--status", type=click.Choice(_TO_CHOICES), default="todo", show_default=True
-)
+@click.option("--status", type=click.Choice(_TO_CHOICES), default="todo", show_default=True)
 @click.option("--notes", default=None, help="Text for the notes column.")
 @click.option("--allow-duplicate", is_flag=True, help="Add it even if the title or URL exists.")
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")

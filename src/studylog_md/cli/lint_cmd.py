@@ -47,6 +47,8 @@ class _Session:
     ignore: frozenset[str]
     max_bytes: int | None
     findings_fail: bool = False  # lint: errors and warnings fail the run (not with --exit-zero)
+    online: bool = False  # lint --online: add the online link check's findings
+    strict: bool = False  # lint --strict: links that cannot be verified fail too
     code: int = EXIT_OK
     findings: list[Diagnostic] = field(default_factory=list)
     _errors_shown: set[str] = field(default_factory=set)
@@ -79,6 +81,21 @@ class _Session:
 
     def limit(self, config: Config) -> int:
         return self.max_bytes if self.max_bytes is not None else config.max_bytes
+
+
+class _WithRules(click.Command):
+    """A command whose ``--help`` ends with the list of rules (imported only for the help)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from ..lint.registry import RULES
+
+        rows = [
+            (f"{meta.code} {meta.name}", meta.summary + (" [fixable]" if meta.fixable else ""))
+            for meta in RULES.values()
+        ]
+        with formatter.section("Rules"):
+            formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
 
 
 # --- options shared by both commands ------------------------------------------------------
@@ -120,7 +137,7 @@ def _common_options(command: F) -> F:
     return command
 
 
-@click.command("lint")
+@click.command("lint", cls=_WithRules)
 @_common_options
 @click.option(
     "--format",
@@ -162,19 +179,20 @@ def lint_cmd(
         _require_online()
     session = _session(config_path, select, ignore, max_bytes)
     session.findings_fail = not exit_zero
+    session.online, session.strict = online, strict
     color = fmt == "text" and _want_color(no_color)
     for path in _files(files):
         if apply_fix:
             _fix_one(path, session, dry_run=False, in_place=in_place, quiet=fmt != "text")
         else:
-            _lint_one(path, session, online=online, strict=strict)
+            _lint_one(path, session)
     _report(session.findings, fmt, color=color, stream=sys.stdout)
     if session.findings_fail and _failing(session.findings):
         session.worse(EXIT_FINDINGS)
     return session.code
 
 
-@click.command("fix")
+@click.command("fix", cls=_WithRules)
 @_common_options
 @click.option("--dry-run", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--in-place", is_flag=True, help="Write into the file itself (hard-linked files).")
@@ -266,7 +284,7 @@ def _read(path: str, session: _Session, config: Config) -> tuple[bytes, str]:
     return data, STDIN_NAME
 
 
-def _lint_one(path: str, session: _Session, *, online: bool, strict: bool) -> None:
+def _lint_one(path: str, session: _Session) -> None:
     from .. import load_bytes
     from ..errors import StudylogError
     from ..lint.engine import lint_document
@@ -276,8 +294,8 @@ def _lint_one(path: str, session: _Session, *, online: bool, strict: bool) -> No
         data, shown = _read(path, session, config)
         doc = load_bytes(data, path=shown, vocabulary=config.vocabulary())
         found = lint_document(doc, shown, session.options_for(config, shown))
-        if online:
-            found = [*found, *_online_findings(doc, shown, config, strict)]
+        if session.online:
+            found = [*found, *_online_findings(doc, shown, config, session.strict)]
     except StudylogError as exc:
         session.error(exc, exc.exit_code)
         return
@@ -319,17 +337,21 @@ def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed
     options = session.options_for(config, shown)
     doc = load_bytes(data, path=shown, vocabulary=vocabulary)
     found = lint_document(doc, shown, options)
-    if not any(d.fix is not None for d in found):
-        return _Fixed(doc, data, 0, found)
-    # Until stable, not one round: fixes that overlap wait for a later round, and a second
-    # `fix` must find nothing left to do (the pre-commit hook would fail forever otherwise).
-    text, count = fix_until_stable(doc, shown, options)
-    new_data = _lines.encode(text, doc.bom)
-    if count == 0 or new_data == data:
-        return _Fixed(doc, data, 0, found)
-    # Lint the result again: what is printed afterwards is what is really left in the file.
-    after = load_bytes(new_data, path=shown, vocabulary=vocabulary)
-    return _Fixed(doc, new_data, count, lint_document(after, shown, options))
+    if any(d.fix is not None for d in found):
+        # Until stable, not one round: fixes that overlap wait for a later round, and a second
+        # `fix` must find nothing left to do (the pre-commit hook would fail forever otherwise).
+        text, count = fix_until_stable(doc, shown, options)
+        new_data = _lines.encode(text, doc.bom)
+        if count and new_data != data:
+            # Lint the result again: what is printed afterwards is what is left in the file.
+            after = load_bytes(new_data, path=shown, vocabulary=vocabulary)
+            found = lint_document(after, shown, options)
+            if session.online:
+                found += _online_findings(after, shown, config, session.strict)
+            return _Fixed(doc, new_data, count, found)
+    if session.online:
+        found += _online_findings(doc, shown, config, session.strict)
+    return _Fixed(doc, data, 0, found)
 
 
 def _fix_file(path: str, session: _Session, config: Config, *, in_place: bool, quiet: bool) -> None:

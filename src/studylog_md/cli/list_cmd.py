@@ -44,7 +44,11 @@ def list_cmd(
             item["path"] = doc.path
             rows.append(item)
     if fmt == "json":
-        out(json.dumps(rows, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace").decode("utf-8"))
+        out(
+            json.dumps(rows, ensure_ascii=False, indent=2)
+            .encode("utf-8", "backslashreplace")
+            .decode("utf-8")
+        )
         return code
     _print_text(rows, color=color, many=len(files) > 1)
     return code
@@ -59,12 +63,13 @@ def _print_text(rows: list[dict[str, object]], *, color: bool, many: bool) -> No
         out("no entries")
         return
     width = max(len(str(r["line"])) for r in rows)
-    current: tuple[object, object] | None = None
+    current: tuple[object, tuple[str, ...]] | None = None
     for row in rows:
-        key = (row["path"], tuple(row["section"]))  # type: ignore[arg-type]
+        section = tuple(str(part) for part in row["section"])  # type: ignore[attr-defined]
+        key = (row["path"], section)
         if key != current:
             current = key
-            heading = " > ".join(row["section"]) or "(top of file)"  # type: ignore[arg-type]
+            heading = " > ".join(section) or "(top of file)"
             if many:
                 heading = f"{row['path']}: {heading}"
             out(click.style(heading, bold=True) if color else heading)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import random
 import re
 import ssl
@@ -11,20 +12,22 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from .addresses import IPAddress, Refusal, refusal_for
 from .cache import LinkCache
 from .client import FetchError, Response, fetch, make_ssl_context
 from .hosts import Gates, parse_retry_after
 from .options import (
+    LinkCheckConfigError,
     LinkCheckOptions,
     LinkResult,
     Verdict,
     compile_excludes,
-    expand_headers,
     validate,
 )
 from .resolve import AddressBook, Resolver, system_resolver
+from .sites import MissingVariable, Sites
 from .urls import InvalidURL, Target, join_location, parse_target, redact, scheme_of
 
 Progress = Callable[[int, int, int], None]
@@ -119,10 +122,7 @@ class _Run:
         self.progress = progress
         self.resolver = resolver
         self.excludes = compile_excludes(options.exclude)
-        self.headers = expand_headers(options.headers)
-        self.accept = {
-            host.strip().lower(): frozenset(codes) for host, codes in options.accept_status.items()
-        }
+        self.sites = Sites(options.accept_status, options.headers)
         # Hosts where HEAD said "error" but GET said "fine": go straight to GET there.
         self.get_only: set[str] = set()
         self.gates = Gates(
@@ -150,8 +150,12 @@ class _Run:
 
         async def one(url: str) -> None:
             nonlocal done, dead
-            result = await self.check(url)
-            results[url] = result
+            try:
+                result = await self.check(url)
+            except Exception as exc:  # one odd server must not end the whole run
+                detail = f"internal error while checking ({type(exc).__name__}); please report"
+                result = LinkResult(url, "unverifiable", None, detail)
+            results[url] = _printable(result)
             done += 1
             dead += result.verdict == "dead"
             if self.progress is not None:
@@ -236,12 +240,12 @@ class _Run:
             if hop == self.options.max_redirects:
                 detail = f"too many redirects (more than {self.options.max_redirects})"
                 return _Outcome(LinkResult(url, "dead", response.status, detail))
-            next_url = join_location(current, location)
-            next_scheme = scheme_of(next_url)
-            if next_scheme not in ("http", "https"):
-                detail = f"redirects to a {next_scheme or 'relative'} link: {redact(next_url)}"
-                return _Outcome(LinkResult(url, "unverifiable", response.status, detail))
             try:
+                next_url = join_location(current, location)
+                next_scheme = scheme_of(next_url)
+                if next_scheme not in ("http", "https"):
+                    detail = f"redirects to a {next_scheme} link: {redact(next_url)}"
+                    return _Outcome(LinkResult(url, "unverifiable", response.status, detail))
                 following = parse_target(next_url)
             except InvalidURL as exc:
                 detail = f"redirects to an invalid URL ({redact(str(exc))})"
@@ -396,6 +400,8 @@ class _Run:
         return self._ssl_context
 
     def _request_headers(self, target: Target, method: str, anchor: str | None) -> dict[str, str]:
+        """The headers of a request; raises :class:`_Failed` when a configured one cannot be
+        sent (its environment variable is not set)."""
         headers = {
             "User-Agent": self.options.user_agent,
             "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
@@ -404,20 +410,38 @@ class _Run:
         }
         if target.scheme == "https":
             # Configured headers (tokens) go to their own host only, and never in clear text.
-            headers.update(self.headers.get(target.host, {}))
+            try:
+                headers.update(self.sites.headers_for(target.host))
+            except (MissingVariable, LinkCheckConfigError) as exc:
+                raise _Failed("unverifiable", f"not checked: {exc}") from None
         return headers
 
     # -- configuration lookups ---------------------------------------------------------------
 
     def _accepted(self, host: str, status: int | None) -> bool:
-        if status is None:
-            return False
-        return status in self.accept.get(host, ()) or status in self.accept.get("*", ())
+        return self.sites.accepted(host, status)
 
     def _cache_context(self, host: str) -> str:
         """What besides the URL changes the answer: the names of headers sent to the host."""
-        names = sorted(name.lower() for name in self.headers.get(host, {}))
-        return "headers=" + ",".join(names)
+        return "headers=" + ",".join(self.sites.header_names(host))
+
+
+# Control characters (a terminal escape in a server's reason phrase or Location header).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_DETAIL = 300
+
+
+def _printable(result: LinkResult) -> LinkResult:
+    """The result with server-controlled text made safe to print on one line."""
+    detail = _CONTROL.sub("?", result.detail)
+    if len(detail) > MAX_DETAIL:
+        detail = detail[: MAX_DETAIL - 1] + "…"
+    final_url = result.final_url
+    if final_url is not None:
+        final_url = _CONTROL.sub(lambda m: quote(m.group(0)), final_url).replace(" ", "%20")
+    if detail == result.detail and final_url == result.final_url:
+        return result
+    return dataclasses.replace(result, detail=detail, final_url=final_url)
 
 
 _GITHUB_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")

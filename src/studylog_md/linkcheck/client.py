@@ -255,9 +255,12 @@ def _charset(content_type: str) -> str:
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type)
     if match is not None:
         try:
-            return codecs.lookup(match.group(1)).name
+            info = codecs.lookup(match.group(1))
         except LookupError:
-            pass
+            return "utf-8"
+        # Only text encodings: "base64" or "rot13" are codecs too, but not charsets.
+        if getattr(info, "_is_text_encoding", True):
+            return info.name
     return "utf-8"
 
 

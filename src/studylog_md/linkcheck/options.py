@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,12 +61,14 @@ class LinkCheckOptions:
     max_cache_age: float = 86400.0
     """Seconds a cached verdict stays valid."""
     accept_status: Mapping[str, Sequence[int]] = field(default_factory=dict)
-    """Host -> extra status codes that mean "ok" there; the host ``"*"`` applies to all."""
+    """Host -> extra status codes that mean "ok" there; ``*.example.com`` for sub-domains,
+    ``"*"`` for every host."""
     exclude: Sequence[str] = ()
     """Regular expressions (searched in the URL); matching links are never requested."""
     headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """Host -> extra request headers, sent over https only; ``${ENV_VAR}`` in a value is
-    replaced by that environment variable (a header whose variable is unset is left out)."""
+    """Host -> extra request headers, sent over https only and to that host only;
+    ``${ENV_VAR}`` in a value is read from the environment, ``$$`` is a literal ``$``. A link
+    whose host needs a variable that is not set is ``unverifiable``."""
     user_agent: str = DEFAULT_USER_AGENT
 
 
@@ -85,41 +86,6 @@ class LinkResult:
     final_url: str | None = None
     """For ``redirected``: where the permanent redirects lead (redacted)."""
     from_cache: bool = False
-
-
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-# Headers the client manages itself; letting configuration set them could break framing.
-_RESERVED = {"host", "connection", "content-length", "transfer-encoding", "te", "upgrade"}
-
-
-def expand_headers(
-    headers: Mapping[str, Mapping[str, str]], environ: Mapping[str, str] | None = None
-) -> dict[str, dict[str, str]]:
-    """Per-host headers with ``${VAR}`` expanded; hosts lower-cased.
-
-    A header whose variable is unset or empty is dropped (a fork's CI has no secrets, and a
-    missing token only makes some links unverifiable). Raises :class:`LinkCheckConfigError`
-    for a header that cannot be sent safely.
-    """
-    env = os.environ if environ is None else environ
-    result: dict[str, dict[str, str]] = {}
-    for host, values in headers.items():
-        expanded: dict[str, str] = {}
-        for name, raw in values.items():
-            if not _TOKEN.match(name) or name.lower() in _RESERVED:
-                raise LinkCheckConfigError(f"links.headers: {host}: cannot send header {name!r}")
-            missing = [var for var in _ENV.findall(raw) if not env.get(var)]
-            if missing:
-                continue
-            value = _ENV.sub(lambda m: env[m.group(1)], raw)
-            if any(c in value for c in "\r\n\0"):
-                raise LinkCheckConfigError(
-                    f"links.headers: {host}: the value of {name!r} contains a line break"
-                )
-            expanded[name] = value
-        result[host.strip().lower()] = expanded
-    return result
 
 
 def compile_excludes(patterns: Sequence[str]) -> list[re.Pattern[str]]:

@@ -88,8 +88,14 @@ def parse_target(url: str) -> Target:
 
 
 def join_location(base: Target, location: str) -> str:
-    """The absolute URL a ``Location`` header points to, keeping the fragment as browsers do."""
-    joined = urljoin(base.url, location.strip())
+    """The absolute URL a ``Location`` header points to, keeping the fragment as browsers do.
+
+    Raises :class:`InvalidURL` when the location cannot be joined.
+    """
+    try:
+        joined = urljoin(base.url, location.strip())
+    except ValueError as exc:  # "Invalid IPv6 URL" and the like
+        raise InvalidURL(f"invalid URL ({exc})") from None
     if "#" not in joined and base.fragment is not None:
         joined += "#" + base.fragment
     return joined

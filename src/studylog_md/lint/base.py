@@ -72,6 +72,9 @@ def rule(
 
     def register(check: Check) -> Check:
         declare(code, name, severity, summary, fixable=fixable, needs=needs, check=check)
+        if not check.__doc__:
+            # The summary is the rule's documentation; docs/rules.md has the long form.
+            check.__doc__ = f"{code} {name}: {summary}"
         return check
 
     return register

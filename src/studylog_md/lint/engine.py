@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 
 from .. import _lines
@@ -28,6 +29,9 @@ __all__ = [
     "lint_bytes_error",
     "lint_document",
 ]
+
+
+DEFAULT_OPTIONS = LintOptions()
 
 
 def _name(key: str) -> str | None:
@@ -58,7 +62,7 @@ def _runs(spec: RuleSpec, doc: Document, ctx: LintContext) -> bool:
 
 
 def lint_document(
-    doc: Document, path: str, options: LintOptions = LintOptions()
+    doc: Document, path: str, options: LintOptions = DEFAULT_OPTIONS
 ) -> list[Diagnostic]:
     """Every finding in ``doc``, sorted by (line, column, code).
 
@@ -82,7 +86,7 @@ def lint_document(
 
 
 def lint_bytes_error(path: str, exc: Exception) -> Diagnostic:
-    """A file that could not be read at all (UTF-16, binary...) as an ``unreadable-file`` finding."""
+    """A file that cannot be read at all (UTF-16, binary...) as an ``unreadable-file`` finding."""
     spec = SPECS["unreadable-file"]
     message = str(exc)
     prefix = f"{path}: "
@@ -134,7 +138,7 @@ def apply_fixes(doc: Document, diagnostics: Sequence[Diagnostic]) -> tuple[str, 
         reps = sorted(fix.replacements)
         if any(r.start < 0 or r.end < r.start or r.end > len(text) for r in reps):
             continue
-        if any(a.end > b.start for a, b in zip(reps, reps[1:])):
+        if any(a.end > b.start for a, b in itertools.pairwise(reps)):
             continue  # a fix that overlaps itself is a bug in its rule; never apply it
         if any(_conflicts(accepted, r) for r in reps):
             continue
@@ -149,7 +153,7 @@ def apply_fixes(doc: Document, diagnostics: Sequence[Diagnostic]) -> tuple[str, 
 
 
 def fix_until_stable(
-    doc: Document, path: str, options: LintOptions = LintOptions(), *, rounds: int = 10
+    doc: Document, path: str, options: LintOptions = DEFAULT_OPTIONS, *, rounds: int = 10
 ) -> tuple[str, int]:
     """Lint and fix repeatedly until no fix applies: ``(final text, fixes applied)``.
 
@@ -169,7 +173,5 @@ def fix_until_stable(
         total += count
         text = new_text
         lines, endings = _lines.split_lines(text)
-        current = build(
-            lines, endings, bom=doc.bom, path=doc.path, vocabulary=doc.vocabulary
-        )
+        current = build(lines, endings, bom=doc.bom, path=doc.path, vocabulary=doc.vocabulary)
     return text, total

@@ -78,7 +78,10 @@ def duplicate_url(ctx: LintContext) -> Iterator[Diagnostic]:
         if not url or url.startswith("#"):
             continue  # a link to a section of this file is navigation, not a resource
         key = canonical_url(url)
-        seen = first.setdefault(key, entry)
+        # canonical_url ignores fragments, but chapters of one long page ("notes.html#Tries",
+        # "notes.html#radixSort" in jwasham/coding-interview-university) are separate entries.
+        fragment = url.partition("#")[2]
+        seen = first.setdefault(f"{key}#{fragment}" if fragment else key, entry)
         if seen is entry:
             continue
         if allow and _allowed(url, key, allow):

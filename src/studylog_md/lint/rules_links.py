@@ -16,6 +16,7 @@ from .base import LintContext, rule
 from .diagnostic import Diagnostic, Fix, Severity
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[[^\]]+\]:[ \t]*<?$")
 _EMPTY_TEXT = re.compile(r"\[[ \t]*\]\([ \t]*<?$")
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
 # Fragments every page has: "#" alone and "#top" scroll to the top (HTML spec, "indicated part").
@@ -47,14 +48,14 @@ class _Files:
         # Plain strings: a big log has thousands of links, and pathlib costs ~0.3 ms each.
         self.folder = str(folder) if folder is not None else None
         self.root = str(root) if root is not None else None
-        self.self_path = os.path.join(self.folder, os.path.basename(ctx.path)) if folder else ""
+        self.self_path = str(Path(ctx.path).resolve()) if folder is not None else ""
 
     def target(self, path: str) -> str | None:
         """Where a link's path points; None when it cannot be known (stdin, outside the repo)."""
         folder, root = self.folder, self.root
         if folder is None or root is None:
             return None
-        base = root if path.startswith("/") else folder
+        base: str = root if path.startswith("/") else folder
         resolved = os.path.normpath(os.path.join(base, path.lstrip("/")))
         # "../../issues" from a README is a page of the GitHub UI, not a file in the repo.
         if resolved != root and not resolved.startswith(root.rstrip(os.sep) + os.sep):
@@ -92,10 +93,6 @@ class _Files:
         return target == self.self_path
 
 
-def _files(ctx: LintContext) -> _Files:
-    return _Files(ctx)
-
-
 # --- broken-link -------------------------------------------------------------------------------
 
 
@@ -108,7 +105,7 @@ def _files(ctx: LintContext) -> _Files:
 def broken_link(ctx: LintContext) -> Iterator[Diagnostic]:
     if not ctx.options.check_local_links or ctx.folder is None:
         return
-    files = _files(ctx)
+    files = _Files(ctx)
     for link in ctx.doc.links:
         local = _local(link.url)
         if local is None or not local[0]:
@@ -140,13 +137,13 @@ def broken_anchor(ctx: LintContext) -> Iterator[Diagnostic]:
         if "#" not in link.url:
             continue
         local = _local(link.url)
-        if local is None or local[1] is None:
+        if local is None:
             continue
         path, fragment = local
-        if unquote(fragment).casefold() in _ALWAYS:
+        if fragment is None or unquote(fragment).casefold() in _ALWAYS:
             continue
         if files is None:
-            files = _files(ctx)
+            files = _Files(ctx)
         if not path:
             known = files.own_anchors()
             where = "this file"
@@ -225,11 +222,39 @@ def empty_link_text(ctx: LintContext) -> Iterator[Diagnostic]:
 # --- tracking-params / expiring-url ------------------------------------------------------------
 
 
+def _definition(ctx: LintContext, link: Link) -> Link | None:
+    """Where a reference link's URL is written: its ``[label]: url`` definition line."""
+    start = ctx.text.find(link.url)
+    while start >= 0:
+        line, column = ctx.doc.position(start)
+        if _REFERENCE_DEFINITION.match(ctx.doc.lines[line][:column]):
+            return Link(
+                link.text,
+                link.url,
+                line + 1,
+                column + 1,
+                column + 1 + len(link.url),
+                link.image,
+                "definition",
+                start,
+                start + len(link.url),
+            )
+        start = ctx.text.find(link.url, start + 1)
+    return None
+
+
 def _web_links(ctx: LintContext) -> Iterator[Link]:
+    """Every http(s) link with a query, once per place it is written.
+
+    A reference link's URL is written on its definition line, which is where a finding (and
+    a fix) belongs, however many times the reference is used.
+    """
     seen: set[tuple[int, int]] = set()
     for link in ctx.doc.links:
         if not _is_web(link.url) or "?" not in link.url:
             continue
+        if link.offset < 0 and link.kind == "reference":
+            link = _definition(ctx, link) or link
         key = (link.line, link.column)
         if key in seen:
             continue

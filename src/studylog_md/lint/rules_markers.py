@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from ..markers import DEFAULT_SPELLING, VS15, VS16, Status, Vocabulary
 from ..model import Entry, Table
 from .base import LintContext, rule
-from .rules_rows import looks_shifted
 from .diagnostic import Diagnostic, Fix, Severity
+from .rules_rows import looks_shifted
 
 _STATUS_WORDS = {Status.DONE: "done", Status.TODO: "to do", Status.IN_PROGRESS: "in progress"}
 
@@ -22,9 +22,13 @@ def _has_status_cell(entry: Entry) -> bool:
     return entry.marker_line >= 0
 
 
-def _spelling(table: Table, status: Status) -> str:
-    """The spelling this table uses most for ``status`` (the default when it has none)."""
-    counts = Counter(e.marker for e in table.entries if e.status is status and e.marker)
+def _writes_todo(table: Table) -> bool:
+    return any(e.status is Status.TODO and e.marker for e in table.entries)
+
+
+def _spelling(entries: Iterable[Entry], status: Status) -> str:
+    """The spelling ``entries`` use most for ``status`` (the default when they have none)."""
+    counts = Counter(e.marker for e in entries if e.status is status and e.marker)
     return counts.most_common(1)[0][0] if counts else DEFAULT_SPELLING[status]
 
 
@@ -39,14 +43,20 @@ def _spelling(table: Table, status: Status) -> str:
     needs="logs",
 )
 def missing_status(ctx: LintContext) -> Iterator[Diagnostic]:
+    explicit = {table for table in ctx.log_tables if _writes_todo(table)}
     for table in ctx.log_tables:
         # Tables whose convention is "empty = not done" (no to-do marker anywhere, like
-        # amitness/learning in 2023-2024) are fine; only a table that writes ⬜ elsewhere has
-        # a cell that was forgotten.
-        if not any(e.status is Status.TODO and e.marker for e in table.entries):
+        # amitness/learning in 2023-2024) are fine; a table that writes ⬜ elsewhere has a
+        # cell that was forgotten. A table with no marker at all has no convention of its
+        # own and follows the file's (amitness/learning today: a one-row "Next.JS" table
+        # with an empty cell among 42 tables that write ⬜).
+        own = table in explicit
+        if not own and (not explicit or any(e.marker for e in table.entries)):
             continue
-        todo = _spelling(table, Status.TODO)
-        done = _spelling(table, Status.DONE)
+        source = table.entries if own else [e for t in ctx.log_tables for e in t.entries]
+        todo = _spelling(source, Status.TODO)
+        done = _spelling(source, Status.DONE)
+        where = "this table" if own else "this file"
         vocab = _vocabulary(ctx)
         for entry in table.entries:
             if entry.marker or not _has_status_cell(entry) or entry.row is None:
@@ -60,7 +70,7 @@ def missing_status(ctx: LintContext) -> Iterator[Diagnostic]:
                 "missing-status",
                 entry.line,
                 entry.row.cells[table.status_col].column,
-                f"empty status cell; this table marks entries explicitly: write {todo} "
+                f"empty status cell; {where} marks entries explicitly: write {todo} "
                 f"({_STATUS_WORDS[Status.TODO]}) or {done} ({_STATUS_WORDS[Status.DONE]})",
             )
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from .. import _inline
 from ..cells import split_row
+from ..edit_types import Replacement
 from ..markers import Status, Vocabulary
 from ..model import Row, Table
 from .base import LintContext, rule
@@ -355,10 +356,7 @@ def _too_many(
         )
     features = [_Features(cell.text, vocab) for cell in row.cells]
     gap = _extra_cells(table, features, extra)
-    if split:
-        hint = "escape the | inside code or link text as \\| and "
-    else:
-        hint = ""
+    hint = "escape the | inside code or link text as \\| and " if split else ""
     if gap is None:
         first = tail[0]
         dropped = " | ".join(_snippet(cell.text) for cell in tail if cell.text)
@@ -460,6 +458,20 @@ def _insert_cells(
 # --- table-header-mismatch ---------------------------------------------------------------------
 
 
+def _header_mismatch(header: str, delimiter: str) -> tuple[int, int] | None:
+    """(header cells, delimiter cells) when ``delimiter`` is a delimiter row of another width."""
+    if "|" not in header or "-" not in delimiter or "|" not in delimiter:
+        return None
+    d_start = _CONTAINER_PREFIX.match(delimiter)
+    h_start = _CONTAINER_PREFIX.match(header)
+    assert d_start is not None and h_start is not None
+    if not _DELIMITER.match(delimiter, d_start.end()):
+        return None
+    header_cells = len(split_row(header, h_start.end()).cells)
+    delimiter_cells = len(split_row(delimiter, d_start.end()).cells)
+    return None if header_cells == delimiter_cells else (header_cells, delimiter_cells)
+
+
 @rule(
     "SL004",
     "table-header-mismatch",
@@ -473,22 +485,148 @@ def table_header_mismatch(ctx: LintContext) -> Iterator[Diagnostic]:
             continue
         for index in range(block.start, min(block.end, len(lines)) - 1):
             header, delimiter = lines[index], lines[index + 1]
-            if "|" not in header or "-" not in delimiter or "|" not in delimiter:
+            counts = _header_mismatch(header, delimiter)
+            if counts is None:
                 continue
-            d_start = _CONTAINER_PREFIX.match(delimiter)
-            h_start = _CONTAINER_PREFIX.match(header)
-            assert d_start is not None and h_start is not None
-            if not _DELIMITER.match(delimiter, d_start.end()):
-                continue
-            header_cells = len(split_row(header, h_start.end()).cells)
-            delimiter_cells = len(split_row(delimiter, d_start.end()).cells)
-            if header_cells == delimiter_cells:
-                continue
+            header_cells, delimiter_cells = counts
+            prefix = _CONTAINER_PREFIX.match(header)
+            assert prefix is not None  # the pattern matches the empty string
             yield ctx.report(
                 "table-header-mismatch",
                 index + 1,
-                h_start.end() + 1,
+                prefix.end() + 1,
                 f"the header row has {header_cells} cells but the delimiter row below it has "
                 f"{delimiter_cells}, so GitHub shows these lines as text, not a table; "
                 "make the counts equal",
             )
+
+
+# --- orphan-row --------------------------------------------------------------------------------
+
+# A list item's marker, after any indentation or quote markers.
+_ITEM_PREFIX = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?")
+
+
+def _row_like(line: str) -> int:
+    """Where a ``|a|b|`` row starts in ``line`` (after a container prefix), or -1."""
+    match = _ITEM_PREFIX.match(line)
+    assert match is not None
+    start = match.end()
+    text = line[start:].rstrip(" \t")
+    if len(text) < 3 or text[0] != "|" or text[-1] != "|" or text[-2] == "\\":
+        return -1
+    return start if len(split_row(line, start).cells) >= 2 else -1
+
+
+@rule(
+    "SL021",
+    "orphan-row",
+    Severity.WARNING,
+    "A line written as a table row (|a|b|) that is not in any table: GitHub shows it as text.",
+    fixable=True,
+)
+def orphan_row(ctx: LintContext) -> Iterator[Diagnostic]:
+    lines = ctx.doc.lines
+    # Where tables end (0-based line after the last row), including the tables this run's
+    # fixes create, so that every row cut off from one rejoins it in a single fix run.
+    ends = {table.end_line for table in ctx.doc.tables if table.container == ""}
+    for block in ctx.doc.blocks:
+        end = min(block.end, len(lines))
+        if block.kind == "html" and _html_ends_at_blank(lines[block.start]):
+            yield from _rows_in_html(ctx, block.start, end, ends)
+        elif block.kind == "paragraph":
+            yield from _rows_in_paragraph(ctx, block.start, end, ends)
+
+
+def _rows_in_paragraph(
+    ctx: LintContext, start: int, end: int, ends: set[int]
+) -> Iterator[Diagnostic]:
+    lines = ctx.doc.lines
+    starts = [_row_like(lines[index]) for index in range(start, end)]
+    if all(column < 0 for column in starts):
+        return
+    # Rejoining is safe only for a paragraph made of top-level rows alone: any other line
+    # would be glued under the table and become a row itself.
+    joinable = all(column == 0 for column in starts)
+    previous = False
+    for index, column in enumerate(starts, start):
+        if column < 0:
+            previous = False
+            continue
+        if previous:
+            continue  # one finding per run of row-like lines
+        previous = True
+        if index + 1 < end and _header_mismatch(lines[index], lines[index + 1]):
+            continue  # table-header-mismatch says why these lines are not a table
+        after_text = _previous_text(lines, index)
+        if joinable and index == start and after_text in ends and after_text < index:
+            # The rows were meant for the table above; a blank line cut them off
+            # (honey-speaks-tech wrote six tables with no body that way).
+            removal = Replacement(ctx.doc.line_offset(after_text), ctx.doc.line_offset(index), "")
+            ends.add(end)
+            yield ctx.report(
+                "orphan-row",
+                index + 1,
+                column + 1,
+                "this row is cut off from the table above by a blank line, so GitHub shows it "
+                "as text; remove the blank line",
+                fix=Fix("remove the blank line above it", (removal,)),
+            )
+            continue
+        yield ctx.report(
+            "orphan-row",
+            index + 1,
+            column + 1,
+            "this line is written as a table row but is in no table, so GitHub shows it as "
+            "text; a row must follow its table's header and delimiter rows directly, without "
+            "a blank line or a list marker",
+        )
+
+
+# HTML blocks that end at a blank line (GFM 4.6, kinds 6 and 7): the common <details>,
+# <summary>, <a name>, <div> ... A table right under such a line is part of the block.
+_HTML_START = re.compile(r"^[ \t]*</?([A-Za-z][A-Za-z0-9-]*)")
+_VERBATIM = frozenset({"pre", "script", "style", "textarea"})
+
+
+def _html_ends_at_blank(first: str) -> bool:
+    match = _HTML_START.match(first)
+    return match is not None and match.group(1).lower() not in _VERBATIM
+
+
+def _rows_in_html(ctx: LintContext, start: int, end: int, ends: set[int]) -> Iterator[Diagnostic]:
+    """A table written inside an HTML block (no blank line after the HTML above it)."""
+    lines = ctx.doc.lines
+    for index in range(start + 1, end):
+        column = _row_like(lines[index])
+        if column < 0:
+            continue
+        if index + 1 < end and _header_mismatch(lines[index], lines[index + 1]):
+            return  # table-header-mismatch says why these lines are not a table
+        delimiter = lines[index + 1] if index + 1 < end else ""
+        fix = None
+        # A blank line makes a table only of a header with its delimiter row under it, and
+        # inside a list or quote the blank line would need the container's prefix.
+        if column == 0 and _DELIMITER.match(delimiter):
+            fix = Fix("add a blank line before it", (ctx.replace(index, 0, 0, ctx.doc.newline),))
+            table_end = index + 2
+            while table_end < end and _row_like(lines[table_end]) == 0:
+                table_end += 1
+            ends.add(table_end)
+        yield ctx.report(
+            "orphan-row",
+            index + 1,
+            column + 1,
+            "this table is inside an HTML block (there is no blank line between it and the "
+            "HTML above it), so GitHub shows it as text; add a blank line before it",
+            fix=fix,
+        )
+        return
+
+
+def _previous_text(lines: list[str], index: int) -> int:
+    """The line after the last non-blank line before ``index``."""
+    blank = index - 1
+    while blank >= 0 and not lines[blank].strip():
+        blank -= 1
+    return blank + 1

@@ -115,7 +115,9 @@ def suspicious_characters(ctx: LintContext) -> Iterator[Diagnostic]:
             ch = match.group()
             fix = None
             if ch in _REMOVABLE:
-                fix = Fix("remove the invisible character", (ctx.replace(line, column, column + 1, ""),))
+                fix = Fix(
+                    "remove the invisible character", (ctx.replace(line, column, column + 1, ""),)
+                )
             yield ctx.report(
                 "suspicious-characters",
                 line + 1,

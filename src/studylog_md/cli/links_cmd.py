@@ -1,0 +1,222 @@
+"""``studylog-md check-links``: every http(s) link of study logs, checked online."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ._common import EXIT_FINDINGS, EXIT_OK, err, out, unique_paths
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..config import Config
+    from ..linkcheck import LinkCheckOptions
+
+CACHE_NAME = ".studylog-md-cache.sqlite"
+
+
+def online_options(
+    config: Config,
+    first_file: Path,
+    *,
+    timeout: float | None = None,
+    max_concurrency: int | None = None,
+    host_concurrency: int | None = None,
+    host_interval_ms: int | None = None,
+    allow_private: bool = False,
+    cache: Path | None = None,
+    no_cache: bool = False,
+    max_cache_age: float | None = None,
+) -> LinkCheckOptions:
+    """The checker's options: command-line flags over ``[tool.studylog-md.links]``."""
+    from ..linkcheck import LinkCheckOptions
+
+    links = config.links
+    defaults = LinkCheckOptions()
+    cache_path: Path | None = None
+    if not no_cache and links.cache_enabled:
+        cache_path = cache or links.cache or default_cache_path(first_file)
+    return LinkCheckOptions(
+        timeout=timeout if timeout is not None else links.timeout,
+        max_concurrency=max_concurrency or links.max_concurrency or defaults.max_concurrency,
+        host_concurrency=host_concurrency or links.host_concurrency or defaults.host_concurrency,
+        host_interval_ms=(
+            host_interval_ms
+            if host_interval_ms is not None
+            else int(round(links.host_interval * 1000))
+        ),
+        allow_private=allow_private,
+        cache_path=cache_path,
+        max_cache_age=max_cache_age if max_cache_age is not None else links.max_cache_age,
+        accept_status={host: sorted(codes) for host, codes in links.accept_status.items()},
+        exclude=[pattern.pattern for pattern in links.exclude],
+        headers={host: dict(values) for host, values in links.headers.items()},
+    )
+
+
+def default_cache_path(file: Path) -> Path:
+    """``.studylog-md-cache.sqlite`` beside the nearest ``pyproject.toml``, else the file."""
+    folder = file.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate / CACHE_NAME
+        if (candidate / ".git").exists():
+            break
+    return folder / CACHE_NAME
+
+
+class Progress:
+    """``links done/total, dead so far`` on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.last = ""
+
+    def __call__(self, done: int, total: int, dead: int) -> None:
+        if not self.enabled or total == 0:
+            return
+        width = 24
+        filled = width * done // total
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} links, {dead} dead"
+        if line != self.last:
+            sys.stderr.write(line)
+            sys.stderr.flush()
+            self.last = line
+
+    def close(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\r" + " " * (len(self.last) + 1) + "\r")
+            sys.stderr.flush()
+
+
+def online_options_flags(function: Any) -> Any:
+    """The checker's flags, shared by ``check-links`` and ``lint --online``."""
+    flags = [
+        click.option("--strict", is_flag=True, help="Unverifiable links fail too."),
+        click.option("--timeout", type=float, default=None, help="Seconds per request (10)."),
+        click.option("--max-concurrency", type=click.IntRange(1), default=None, help="(32)"),
+        click.option("--host-concurrency", type=click.IntRange(1), default=None, help="(4)"),
+        click.option(
+            "--host-interval",
+            "host_interval_ms",
+            type=click.IntRange(0),
+            default=None,
+            metavar="MS",
+            help="Minimum milliseconds between two requests to one host (0).",
+        ),
+        click.option(
+            "--allow-private", is_flag=True, help="Also contact private and local addresses."
+        ),
+        click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), default=None),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+        click.option(
+            "--max-cache-age", type=float, default=None, help="Seconds a verdict is trusted (86400)."
+        ),
+    ]
+    for flag in reversed(flags):
+        function = flag(function)
+    return function
+
+
+@click.command("check-links")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+)
+@online_options_flags
+def check_links_cmd(
+    files: tuple[str, ...],
+    fmt: str,
+    strict: bool,
+    timeout: float | None,
+    max_concurrency: int | None,
+    host_concurrency: int | None,
+    host_interval_ms: int | None,
+    allow_private: bool,
+    cache: Path | None,
+    no_cache: bool,
+    max_cache_age: float | None,
+) -> int:
+    """Check every http(s) link of FILES online (concurrent, polite, cached).
+
+    Dead links (404, 410, no such host, redirect loops) fail; links a site would not let us
+    look at (401, 403, 429, timeouts) are warnings unless --strict. Private and local
+    addresses are never contacted unless --allow-private. Exit codes: 0 no dead links,
+    1 dead links (or unverifiable ones with --strict), 2 unreadable input or bad options.
+    """
+    from ..config import load_config
+    from ..errors import StudylogError
+    from ..lint.diagnostic import Severity
+    from ..lint.online import check_documents, http_links
+    from ._common import read_document
+
+    code = EXIT_OK
+    items = []
+    for path in unique_paths(files):
+        try:
+            items.append((read_document(path), path))
+        except StudylogError as exc:
+            err(f"studylog-md: error: {exc}")
+            code = max(code, exc.exit_code)
+    if not items:
+        return code
+    first = Path(items[0][1]) if items[0][1] != "-" else Path.cwd() / "stdin.md"
+    config = load_config(first.resolve().parent)
+    options = online_options(
+        config,
+        first,
+        timeout=timeout,
+        max_concurrency=max_concurrency,
+        host_concurrency=host_concurrency,
+        host_interval_ms=host_interval_ms,
+        allow_private=allow_private,
+        cache=cache,
+        no_cache=no_cache,
+        max_cache_age=max_cache_age,
+    )
+    progress = Progress()
+    try:
+        findings = check_documents(items, options, strict=strict, progress=progress)
+    finally:
+        progress.close()
+    diagnostics = [d for path in findings for d in findings[path]]
+    _print(diagnostics, fmt)
+    total = sum(len(http_links(doc)) for doc, _path in items)
+    unique = len({link.url for doc, _path in items for link in http_links(doc)})
+    counts: dict[str, int] = {}
+    for d in diagnostics:
+        counts[d.rule] = counts.get(d.rule, 0) + 1
+    if fmt == "text":
+        parts = [f"{n} {rule}" for rule, n in sorted(counts.items())]
+        err(
+            f"checked {unique} distinct links ({total} in all) in {len(items)} file(s)"
+            + (": " + ", ".join(parts) if parts else ": all alive")
+        )
+    failing = any(d.severity is Severity.ERROR for d in diagnostics)
+    return max(code, EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _print(diagnostics: list[Any], fmt: str) -> None:
+    from ..lint import report
+    from ..lint.registry import RULES
+
+    if fmt == "json":
+        out(report.format_json(diagnostics))
+    elif fmt == "github":
+        text = report.format_github(diagnostics)
+        if text:
+            out(text, nl=not text.endswith("\n"))
+    elif fmt == "sarif":
+        from .. import __version__
+
+        out(report.format_sarif(diagnostics, RULES, tool_version=__version__))
+    else:
+        text = report.format_text(diagnostics, color=sys.stdout.isatty())
+        if text:
+            out(text, nl=not text.endswith("\n"))

@@ -1,0 +1,134 @@
+"""Per-site settings: which statuses a host may answer, and which headers it gets.
+
+Host keys are matched as in ``config.py``: an exact name (case-insensitive), or
+``*.example.com`` for every sub-domain of ``example.com`` (not ``example.com`` itself). For
+``accept_status`` the key ``"*"`` means every host; headers (tokens) can never be configured
+for every host.
+
+Header values may use ``${NAME}`` (an environment variable) and ``$$`` (a literal ``$``).
+Variables are read when a request to that host is about to be made, so a token that is not
+set only affects the links of its host: they are reported ``unverifiable`` with a detail
+naming the variable, rather than being checked without the token (a private repository
+would then look dead).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+
+from .options import LinkCheckConfigError
+
+_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{[^}]*\}?")
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+# Headers the client manages itself; letting configuration set them could break framing.
+_RESERVED = {"host", "connection", "content-length", "transfer-encoding", "te", "upgrade"}
+
+
+class MissingVariable(Exception):
+    """A header for a host needs an environment variable that is not set (or is empty)."""
+
+    def __init__(self, host_key: str, header: str, variable: str) -> None:
+        super().__init__(
+            f"the {header} header configured for {host_key} uses ${{{variable}}}, which is not set"
+        )
+
+
+def host_matches(pattern: str, host: str) -> bool:
+    """Whether the host key ``pattern`` applies to ``host``."""
+    host = host.lower().rstrip(".")
+    pattern = pattern.strip().lower()
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:])
+    return host == pattern
+
+
+class Sites:
+    """Accepted statuses and headers per host, validated once."""
+
+    def __init__(
+        self,
+        accept_status: Mapping[str, Sequence[int]],
+        headers: Mapping[str, Mapping[str, str]],
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self._environ = os.environ if environ is None else environ
+        self._accept = [
+            (key.strip().lower(), frozenset(codes)) for key, codes in accept_status.items()
+        ]
+        # Less specific first, so that an exact host overrides a "*." pattern.
+        ordered = sorted(headers.items(), key=lambda kv: (not kv[0].startswith("*."), len(kv[0])))
+        self._headers: list[tuple[str, dict[str, str]]] = []
+        for key, values in ordered:
+            key = key.strip().lower()
+            if key in ("*", "*.", ""):
+                raise LinkCheckConfigError(
+                    "links.headers: headers (tokens) cannot be configured for every host"
+                )
+            for name, raw in values.items():
+                _check_header(key, name, raw)
+            self._headers.append((key, dict(values)))
+
+    def accepted(self, host: str, status: int | None) -> bool:
+        """Whether ``status`` counts as "ok" for ``host``."""
+        if status is None:
+            return False
+        return any(
+            status in codes for key, codes in self._accept if key == "*" or host_matches(key, host)
+        )
+
+    def header_names(self, host: str) -> list[str]:
+        """The names of the headers configured for ``host`` (lower case, sorted)."""
+        names = {
+            name.lower()
+            for key, values in self._headers
+            if host_matches(key, host)
+            for name in values
+        }
+        return sorted(names)
+
+    def headers_for(self, host: str) -> dict[str, str]:
+        """The headers for ``host``, variables expanded; raises :class:`MissingVariable`."""
+        result: dict[str, str] = {}
+        for key, values in self._headers:
+            if not host_matches(key, host):
+                continue
+            for name, raw in values.items():
+                value = _expand(key, name, raw, self._environ)
+                if any(c in value for c in "\r\n\0"):
+                    # Only possible through the environment: a literal was checked up front.
+                    raise LinkCheckConfigError(
+                        f"links.headers: {key}: the value of {name!r} contains a line break"
+                    )
+                result[name] = value
+        return result
+
+
+def _check_header(key: str, name: str, raw: str) -> None:
+    if not _TOKEN.match(name) or name.lower() in _RESERVED:
+        raise LinkCheckConfigError(f"links.headers: {key}: cannot send header {name!r}")
+    if any(c in raw for c in "\r\n\0"):
+        raise LinkCheckConfigError(
+            f"links.headers: {key}: the value of {name!r} contains a line break"
+        )
+    for match in _ENV_REF.finditer(raw):
+        if match.group(0) != "$$" and match.group(1) is None:
+            raise LinkCheckConfigError(
+                f"links.headers: {key}: {match.group(0)!r} in {name!r} is not a variable "
+                "reference (write ${NAME}, or $$ for a literal $)"
+            )
+
+
+def _expand(key: str, name: str, raw: str, environ: Mapping[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        variable = match.group(1)
+        value = environ.get(variable, "")
+        if not value:
+            # Empty counts as unset: GitHub Actions gives forks empty secrets.
+            raise MissingVariable(key, name, variable)
+        return value
+
+    return _ENV_REF.sub(replace, raw)
