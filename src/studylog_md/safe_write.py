@@ -102,7 +102,7 @@ def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
     a folder, a FIFO, a socket or a device, is unreadable, or is larger than ``max_bytes``.
     """
     shown = os.fspath(path)
-    target = Path(path).resolve()
+    target = _resolve(path)
     fd = _open_regular(shown, target, max_bytes)
     try:
         return _snapshot(fd, Path(path), target, shown, max_bytes)
@@ -127,11 +127,11 @@ def editing(
     shown = os.fspath(path)
     deadline = time.monotonic() + max(lock_timeout, 0.0)
     while True:
-        target = Path(path).resolve()
+        target = _resolve(path)
         fd = _open_regular(shown, target, max_bytes)
         try:
             _lock(fd, shown, deadline)
-            if _still_names(target, fd) and Path(path).resolve() == target:
+            if _still_names(target, fd) and _resolve(path) == target:
                 break
             # Another writer replaced the file (os.replace) while we waited: the inode we
             # locked is no longer the file. Start again on the one that is there now.
@@ -198,6 +198,19 @@ def write_back(snapshot: Snapshot, new_data: bytes, *, in_place: bool = False) -
 
 
 # --- opening and reading -------------------------------------------------------------------
+
+
+def _resolve(path: str | os.PathLike[str]) -> Path:
+    """The real file behind ``path``; a symlink loop is the user's to fix, not a crash.
+
+    (Python 3.11 raises RuntimeError for a loop, 3.13 OSError.)
+    """
+    try:
+        return Path(path).resolve()
+    except (RuntimeError, OSError) as exc:
+        raise InputError(
+            f"{os.fspath(path)}: symbolic link loop; point the link at a real file", os.fspath(path)
+        ) from exc
 
 
 def _open_regular(shown: str, target: Path, max_bytes: int) -> int:
@@ -348,7 +361,7 @@ def _check_unchanged(snapshot: Snapshot, shown: str) -> os.stat_result:
     gone = FileChangedError(
         f"{shown} was deleted or moved since it was read; nothing was written", shown
     )
-    if Path(snapshot.path).resolve() != snapshot.target:
+    if _resolve(snapshot.path) != snapshot.target:
         raise FileChangedError(
             f"{shown} now points to a different file than when it was read; nothing was written",
             shown,

@@ -119,7 +119,6 @@ def test_honey_speaks_tech_header_mismatch_and_empty_link_text() -> None:
 def test_amitness_learning_today() -> None:
     found = _lint("amitness__learning__README.md")
     assert [(d.line, d.rule) for d in found] == [
-        (387, "unknown-status"),  # `44:24`, a video position the vocabulary cannot read
         (487, "tracking-params"),
         (719, "missing-status"),  # a one-row table with an empty cell, in a file of ⬜
     ]

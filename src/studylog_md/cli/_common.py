@@ -99,7 +99,13 @@ def vocabulary_for(path: str) -> Any:
         from ..config import load_config
     except ImportError:  # pragma: no cover - config is part of the package
         return None
-    folder = Path.cwd() if path == "-" else Path(path).resolve().parent
+    if path == "-":
+        folder = Path.cwd()
+    else:
+        try:
+            folder = Path(path).resolve().parent
+        except (RuntimeError, OSError):  # a symlink loop: reading the file will say so
+            folder = Path(path).absolute().parent
     return load_config(folder).vocabulary()
 
 

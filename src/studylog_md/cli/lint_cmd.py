@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, err, fail, out, unique_paths
+from ._common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USER, err, fail, out, unique_paths
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -53,7 +53,7 @@ class _Session:
     findings: list[Diagnostic] = field(default_factory=list)
     _errors_shown: set[str] = field(default_factory=set)
 
-    def error(self, exc: Exception, code: int) -> None:
+    def error(self, exc: Exception | str, code: int) -> None:
         """Report one file's failure on one line and remember the worst exit code."""
         message = f"studylog-md: error: {exc}"
         # A broken configuration fails every file below it; say so once.
@@ -61,6 +61,21 @@ class _Session:
             self._errors_shown.add(message)
             err(message)
         self.worse(code)
+
+    def unexpected(self, exc: Exception, path: str) -> None:
+        """A failure that is not a StudylogError: report it, keep going with the next file."""
+        if isinstance(exc, RecursionError):
+            self.error(
+                f"{path} is nested too deeply to read; flatten the deepest lists or quotes",
+                EXIT_USER,
+            )
+            return
+        err(
+            f"studylog-md: internal error: {type(exc).__name__}: {exc} (while processing "
+            f"{path}). This is a bug; please report it with the file that caused it. Nothing "
+            "was written."
+        )
+        self.worse(EXIT_INTERNAL)
 
     def worse(self, code: int) -> None:
         self.code = max(self.code, code)
@@ -299,6 +314,9 @@ def _lint_one(path: str, session: _Session) -> None:
     except StudylogError as exc:
         session.error(exc, exc.exit_code)
         return
+    except Exception as exc:  # one file's bug must not hide the other files
+        session.unexpected(exc, path)
+        return
     session.findings.extend(found)
 
 
@@ -316,6 +334,8 @@ def _fix_one(path: str, session: _Session, *, dry_run: bool, in_place: bool, qui
             _fix_file(path, session, config, in_place=in_place, quiet=quiet)
     except StudylogError as exc:
         session.error(exc, exc.exit_code)
+    except Exception as exc:  # one file's bug must not hide the other files
+        session.unexpected(exc, path)
 
 
 @dataclass(frozen=True, slots=True)
