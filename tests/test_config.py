@@ -421,3 +421,20 @@ def test_unknown_rule_in_per_file_ignores(tmp_path: Path) -> None:
 def test_load_config_file_reads_one_file(tmp_path: Path) -> None:
     own = write(tmp_path / "custom.toml", 'ignore = ["SL001"]\n')
     assert load_config_file(own).ignore == frozenset({"column-count"})
+
+
+def test_the_examples_in_the_documentation_are_valid(tmp_path: Path) -> None:
+    import re
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+    blocks = re.findall(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) == 2
+    pyproject_example = write(tmp_path / "a" / "pyproject.toml", blocks[0])
+    own_example = write(tmp_path / "b" / ".studylog-md.toml", blocks[1])
+    for example in (pyproject_example, own_example):
+        config = load_config(example.parent)
+        assert config.source == example
+        assert config.ignore == frozenset({"expiring-url"})
+        assert config.links.headers_for("api.github.com", {"GITHUB_TOKEN": "t"}) == {
+            "Authorization": "Bearer t"
+        }

@@ -19,6 +19,7 @@ test checks the code being written, not the last commit.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,6 +181,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     return Runs(tried, fixed, second, (work / "README.md").read_bytes())
 
 
+def _clientlib() -> Any:
+    """pre-commit's own reader of manifests and configs (it ships no type information)."""
+    return importlib.import_module("pre_commit.clientlib")
+
+
 def _expected_fix() -> bytes:
     """What ``studylog-md fix`` must make of BAD_LOG, computed by the library itself."""
     from studylog_md import load_bytes
@@ -191,9 +198,8 @@ def _expected_fix() -> bytes:
 
 
 def test_manifest_declares_the_four_hooks() -> None:
-    from pre_commit.clientlib import load_manifest  # type: ignore[import-untyped]
-
-    hooks = {hook["id"]: hook for hook in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
+    manifest = _clientlib().load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
+    hooks = {hook["id"]: hook for hook in manifest}
     assert set(hooks) == {
         "studylog-md",
         "studylog-md-fix",
@@ -250,3 +256,18 @@ def test_second_run_passes_and_changes_nothing(runs: Runs) -> None:
     hooks = _sections(runs.second.output)
     assert [status for status, _ in hooks.values()] == ["Passed"] * 3, runs.second.output
     assert runs.after_second == runs.fixed_bytes
+
+
+def test_the_documented_config_is_valid(tmp_path: Path) -> None:
+    docs = (ROOT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```yaml\n(repos:.*?)```", docs, re.S)
+    assert snippet is not None
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text(snippet.group(1), encoding="utf-8")
+    (repo,) = _clientlib().load_config(str(config))["repos"]
+    assert [hook["id"] for hook in repo["hooks"]] == [
+        "studylog-md-fix",
+        "studylog-md",
+        "studylog-md-stats",
+        "studylog-md-links",
+    ]

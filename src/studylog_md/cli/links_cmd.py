@@ -45,7 +45,7 @@ def online_options(
         host_interval_ms=(
             host_interval_ms
             if host_interval_ms is not None
-            else int(round(links.host_interval * 1000))
+            else round(links.host_interval * 1000)
         ),
         allow_private=allow_private,
         cache_path=cache_path,
@@ -112,7 +112,10 @@ def online_options_flags(function: Any) -> Any:
         click.option("--cache", type=click.Path(dir_okay=False, path_type=Path), default=None),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option(
-            "--max-cache-age", type=float, default=None, help="Seconds a verdict is trusted (86400)."
+            "--max-cache-age",
+            type=float,
+            default=None,
+            help="Seconds a verdict is trusted (86400).",
         ),
     ]
     for flag in reversed(flags):

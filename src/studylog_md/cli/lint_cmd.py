@@ -310,7 +310,12 @@ def _lint_one(path: str, session: _Session) -> None:
         doc = load_bytes(data, path=shown, vocabulary=config.vocabulary())
         found = lint_document(doc, shown, session.options_for(config, shown))
         if session.online:
-            found = [*found, *_online_findings(doc, shown, config, session.strict)]
+            found = [
+                *found,
+                *_online_findings(
+                    doc, shown, config, session.strict, session.options_for(config, shown)
+                ),
+            ]
     except StudylogError as exc:
         session.error(exc, exc.exit_code)
         return
@@ -367,10 +372,14 @@ def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed
             after = load_bytes(new_data, path=shown, vocabulary=vocabulary)
             found = lint_document(after, shown, options)
             if session.online:
-                found += _online_findings(after, shown, config, session.strict)
+                found += _online_findings(
+                    after, shown, config, session.strict, session.options_for(config, shown)
+                )
             return _Fixed(doc, new_data, count, found)
     if session.online:
-        found += _online_findings(doc, shown, config, session.strict)
+        found += _online_findings(
+            doc, shown, config, session.strict, session.options_for(config, shown)
+        )
     return _Fixed(doc, data, 0, found)
 
 
@@ -419,14 +428,30 @@ def _fix_stdin(session: _Session, config: Config) -> None:
         session.worse(EXIT_FINDINGS)
 
 
-def _online_findings(doc: Document, path: str, config: Config, strict: bool) -> list[Diagnostic]:
-    """Findings of the online link check for ``doc`` (``lint --online``).
+def _online_findings(
+    doc: Document, path: str, config: Config, strict: bool, options: LintOptions
+) -> list[Diagnostic]:
+    """Findings of the online link check for ``doc`` (``lint --online``)."""
+    from ..lint.engine import resolve_rules
+    from ..lint.online import check_documents
+    from .links_cmd import Progress, online_options
 
-    TODO(linkcheck): call the online checker here (``studylog_md.linkcheck``) with
-    ``config.links`` and ``strict``, and turn its results into Diagnostics. Until it is wired,
-    ``--online`` is accepted and adds nothing.
-    """
-    return []
+    file = Path(path) if path not in ("-", STDIN_NAME) else Path.cwd() / "stdin.md"
+    progress = Progress()
+    try:
+        found = check_documents(
+            [(doc, path)], online_options(config, file), strict=strict, progress=progress
+        )
+    finally:
+        progress.close()
+    result = found.get(path, [])
+    if options.select is not None:
+        chosen = resolve_rules(options.select)
+        result = [d for d in result if d.rule in chosen]
+    if options.ignore:
+        ignored = resolve_rules(options.ignore)
+        result = [d for d in result if d.rule not in ignored]
+    return result
 
 
 def _require_online() -> None:

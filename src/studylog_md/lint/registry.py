@@ -7,6 +7,7 @@ check in :data:`studylog_md.lint.base.SPECS`; ``RULES`` is the reporters' view o
 from __future__ import annotations
 
 from . import (  # noqa: F401 - imported for their @rule registrations
+    online,
     rules_duplicates,
     rules_links,
     rules_markers,
