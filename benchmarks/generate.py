@@ -123,6 +123,7 @@ class _Writer:
         self.count = 0
         self.lines: list[str] = []
         self.seen: list[tuple[str, str]] = []
+        self.tables = 0
         # The target sits about 95% of the way through (at least 1 entry from the end).
         self.target_at = max(0, min(total - 1, total - max(1, total // 20)))
 
@@ -210,8 +211,8 @@ class _Writer:
         size = min(self.left, rng.randrange(20, 201))
         # Keep the target inside a table row (tasks never take it).
         self.lines += [self.row(columns) for _ in range(size)]
-        roll = rng.random()
-        if roll < 0.15:
+        self.tables += 1
+        if self.tables % 5 == 2:
             self.lines.append("---")  # a thematic break glued to the table (seed line 80)
         self.lines.append("")
 
@@ -255,7 +256,7 @@ def generate(entries: int, seed: int = DEFAULT_SEED) -> str:
                 w.lines.append(f"### {rng.choice(_KINDS)} resources {plan}.{area + 1}.{topic}")
                 glued = rng.random() < 0.7  # most headings sit right on their table
                 w.table(glued)
-                if w.left > 0 and rng.random() < 0.08:
+                if w.left > 0 and w.tables % 7 == 3:
                     w.task_list()
     return "\n".join(w.lines) + "\n"
 

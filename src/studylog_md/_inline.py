@@ -51,30 +51,69 @@ def normalize_label(label: str) -> str:
     return _WS.sub(" ", label.strip()).casefold()
 
 
-def _code_span_end(text: str, pos: int) -> tuple[int, int] | None:
-    """If a code span opens at ``pos``, return (content_start, span_end)."""
-    run = pos
-    while run < len(text) and text[run] == "`":
-        run += 1
-    width = run - pos
-    search = run
-    while True:
-        close = text.find("`" * width, search)
-        if close < 0:
-            return None
-        after = close + width
-        if after < len(text) and text[after] == "`":
-            search = after
-            while search < len(text) and text[search] == "`":
-                search += 1
+# Every scan is linear (or n log n): code spans and bracket pairs are found in one pass each,
+# and link destinations, titles, labels and HTML tags are looked for only within a bounded
+# window. A naive "search forward from every '['" is quadratic: 100,000 '[' would not finish.
+MAX_DESTINATION = 4096
+MAX_LABEL = 999  # CommonMark: a link label is at most 999 characters
+MAX_TAG = 4096
+MAX_FALLBACK = 160
+_QUOTE_OR_ANGLE = re.compile("[\"'<]")
+
+
+def _code_spans(text: str) -> dict[int, tuple[int, int]]:
+    """Code spans: opening backtick-run start -> (content start, span end)."""
+    if "`" not in text:
+        return {}
+    runs: list[tuple[int, int]] = []  # (start, length)
+    i = text.find("`")
+    n = len(text)
+    while i >= 0:
+        j = i
+        while j < n and text[j] == "`":
+            j += 1
+        # a backslash before a run escapes its first backtick (outside code spans)
+        runs.append((i, j - i))
+        i = text.find("`", j)
+    by_length: dict[int, list[int]] = {}
+    for index, (_start, length) in enumerate(runs):
+        by_length.setdefault(length, []).append(index)
+    import bisect
+
+    spans: dict[int, tuple[int, int]] = {}
+    index = 0
+    while index < len(runs):
+        start, length = runs[index]
+        if start > 0 and text[start - 1] == "\\" and not _escaped_backslash(text, start - 1):
+            index += 1
             continue
-        return run, after
+        same = by_length[length]
+        k = bisect.bisect_right(same, index)
+        if k < len(same):
+            close_index = same[k]
+            close_start = runs[close_index][0]
+            spans[start] = (start + length, close_start + length)
+            index = close_index + 1
+        else:
+            index += 1
+    return spans
 
 
-def _match_bracket(text: str, pos: int) -> int:
-    """Index of the ``]`` closing the ``[`` at ``pos`` (escapes and code spans respected)."""
-    depth = 0
-    i = pos
+def _escaped_backslash(text: str, pos: int) -> bool:
+    """Whether the backslash at ``pos`` is itself escaped (an odd run of backslashes before)."""
+    count = 0
+    while pos - 1 - count >= 0 and text[pos - 1 - count] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def _bracket_pairs(text: str, spans: dict[int, tuple[int, int]]) -> dict[int, int]:
+    """Matching ``[`` -> ``]`` positions, escapes and code spans respected, in one pass."""
+    pairs: dict[int, int] = {}
+    if "[" not in text:
+        return pairs
+    stack: list[int] = []
+    i = 0
     n = len(text)
     while i < n:
         ch = text[i]
@@ -82,7 +121,7 @@ def _match_bracket(text: str, pos: int) -> int:
             i += 2
             continue
         if ch == "`":
-            span = _code_span_end(text, i)
+            span = spans.get(i)
             if span is not None:
                 i = span[1]
                 continue
@@ -90,21 +129,18 @@ def _match_bracket(text: str, pos: int) -> int:
                 i += 1
             continue
         if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-            if depth == 0:
-                return i
+            stack.append(i)
+        elif ch == "]" and stack:
+            pairs[stack.pop()] = i
         i += 1
-    return -1
+    return pairs
 
 
-def _parse_destination(text: str, pos: int) -> tuple[str, int, int, int] | None:
-    """Parse ``(dest "title")`` starting at the ``(`` at ``pos``.
+def _parse_destination(text: str, pos: int, n: int) -> tuple[str, int, int, int] | None:
+    """Parse ``(dest "title")`` starting at the ``(`` at ``pos``, looking no further than ``n``.
 
     Returns (url, url_start, url_end, end_after_paren) or None when it is not a link.
     """
-    n = len(text)
     i = pos + 1
     while i < n and text[i] in " \t":
         i += 1
@@ -176,6 +212,49 @@ def _trim_bare_url(url: str) -> str:
 
 
 @dataclass(slots=True)
+class _Context:
+    spans: dict[int, tuple[int, int]]
+    pairs: dict[int, int]
+    parens: dict[int, int] | None = None
+    last_comment_end: int | None = None
+
+    def comment_may_close(self, text: str, pos: int) -> bool:
+        """Whether a ``-->`` follows ``pos`` at all (else no comment can be read there)."""
+        if self.last_comment_end is None:
+            self.last_comment_end = text.rfind("-->")
+        return self.last_comment_end > pos
+
+    def paren_close(self, text: str, pos: int) -> int:
+        """The ``)`` matching the ``(`` at ``pos`` (escapes respected), or -1."""
+        if self.parens is None:
+            self.parens = _paren_pairs(text)
+        return self.parens.get(pos, -1)
+
+
+def _paren_pairs(text: str) -> dict[int, int]:
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    i = text.find("(")
+    if i < 0:
+        return pairs
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs[stack.pop()] = i
+        i += 1
+    return pairs
+
+
+_SPECIAL = re.compile(r"[\\`\[!<hHwW]")
+
+
+@dataclass(slots=True)
 class InlineScan:
     """Result of scanning: plain text and links."""
 
@@ -187,7 +266,9 @@ def scan(source: str, references: Mapping[str, str] | None = None) -> InlineScan
     """Scan inline Markdown: its plain text (Markdown removed) and every link in it."""
     out: list[str] = []
     links: list[RawLink] = []
-    _scan_into(source, 0, len(source), out, links, references or {}, in_link=False)
+    spans = _code_spans(source)
+    ctx = _Context(spans, _bracket_pairs(source, spans))
+    _scan_into(source, 0, len(source), out, links, references or {}, in_link=False, ctx=ctx)
     plain = _WS.sub(" ", "".join(out)).strip()
     return InlineScan(plain, links)
 
@@ -206,11 +287,19 @@ def _scan_into(
     refs: Mapping[str, str],
     *,
     in_link: bool,
+    ctx: _Context,
 ) -> None:
     i = start
     plain_from = start
+    special = _SPECIAL.search
     while i < end:
         ch = text[i]
+        if ch not in "\\`[!<hHwW":
+            found = special(text, i, end)
+            if found is None:
+                break
+            i = found.start()
+            ch = text[i]
         if ch == "\\" and i + 1 < end and text[i + 1] in ASCII_PUNCT:
             _flush(text, plain_from, i, out)
             out.append(text[i + 1])
@@ -218,7 +307,9 @@ def _scan_into(
             plain_from = i
             continue
         if ch == "`":
-            span = _code_span_end(text[:end], i)
+            span = ctx.spans.get(i)
+            if span is not None and span[1] > end:
+                span = None
             if span is None:
                 j = i
                 while j < end and text[j] == "`":
@@ -236,15 +327,16 @@ def _scan_into(
         if ch == "[" or (ch == "!" and i + 1 < end and text[i + 1] == "["):
             image = ch == "!"
             open_at = i + 1 if image else i
-            close = _match_bracket(text[:end], open_at)
+            close = ctx.pairs.get(open_at, -1)
+            if close >= end:
+                close = -1
             if close > 0 and not in_link:
-                mark = len(out)
-                _flush(text, plain_from, i, out)
-                consumed = _try_link(text, i, open_at, close, end, out, links, refs, image)
-                if not consumed:
-                    del out[mark:]
-                else:
-                    i = consumed
+                link = _try_link(text, i, open_at, close, end, refs, image, ctx)
+                if link is not None:
+                    _flush(text, plain_from, i, out)
+                    i, label_text, new_links = link
+                    out.append(label_text)
+                    links.extend(new_links)
                     plain_from = i
                     continue
         if ch == "<":
@@ -270,7 +362,9 @@ def _scan_into(
                 i = match.end()
                 plain_from = i
                 continue
-            tag = _HTML_TAG.match(text, i, end)
+            tag = None
+            if not text.startswith("<!--", i) or ctx.comment_may_close(text, i):
+                tag = _HTML_TAG.match(text, i, min(end, i + MAX_TAG))
             if tag:
                 _flush(text, plain_from, i, out)
                 href = _HREF.search(tag.group(0)) if tag.group(0)[:2] != "<!" else None
@@ -329,12 +423,11 @@ def _try_link(
     open_at: int,
     close: int,
     end: int,
-    out: list[str],
-    links: list[RawLink],
     refs: Mapping[str, str],
     image: bool,
-) -> int:
-    """Try to read a link/image whose label spans ``open_at..close``; returns the end or 0."""
+    ctx: _Context,
+) -> tuple[int, str, list[RawLink]] | None:
+    """Read a link/image whose label spans ``open_at..close``: (end, label text, links)."""
     label_start, label_end = open_at + 1, close
     after = close + 1
     url: str | None = None
@@ -342,26 +435,34 @@ def _try_link(
     stop = 0
     kind = "inline"
     if after < end and text[after] == "(":
-        parsed = _parse_destination(text[:end], after)
+        closing = ctx.paren_close(text, after)
+        parsed = None
+        if 0 < closing < end:
+            parsed = _parse_destination(text, after, closing + 1)
+        if parsed is None and _QUOTE_OR_ANGLE.search(text, after, min(end, after + MAX_FALLBACK)):
+            # A title or a <destination> may hold an unbalanced parenthesis: look a little
+            # further than the matching ")" (a bounded window keeps this linear).
+            parsed = _parse_destination(text, after, min(end, after + MAX_FALLBACK))
         if parsed is not None:
             url, url_start, url_end, stop = parsed
-    if url is None and after < end and text[after] == "[":
-        ref_close = text.find("]", after + 1, end)
+    if url is None and refs and after < end and text[after] == "[":
+        ref_close = text.find("]", after + 1, min(end, after + 2 + MAX_LABEL))
         if ref_close > 0:
             label = text[after + 1 : ref_close] or text[label_start:label_end]
-            target = refs.get(normalize_label(label))
+            target = refs.get(normalize_label(label)) if len(label) <= MAX_LABEL else None
             if target is not None:
                 url, stop, kind = target, ref_close + 1, "reference"
     if url is None:
+        if not refs or label_end - label_start > MAX_LABEL:
+            return None
         target = refs.get(normalize_label(text[label_start:label_end]))
         if target is None:
-            return 0
+            return None
         url, stop, kind = target, close + 1, "reference"
     inner_out: list[str] = []
     inner_links: list[RawLink] = []
-    _scan_into(text, label_start, label_end, inner_out, inner_links, refs, in_link=True)
+    _scan_into(text, label_start, label_end, inner_out, inner_links, refs, in_link=True, ctx=ctx)
     label_text = _WS.sub(" ", "".join(inner_out)).strip()
-    out.append(label_text)
-    links.extend(inner_links)  # an image inside a link's text: keep its URL too
-    links.append(RawLink(label_text, url, url_start, url_end, i, stop, image, kind))
-    return stop
+    # an image inside a link's text (a badge): keep its URL too
+    inner_links.append(RawLink(label_text, url, url_start, url_end, i, stop, image, kind))
+    return stop, label_text, inner_links
