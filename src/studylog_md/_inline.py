@@ -29,6 +29,7 @@ _HTML_TAG = re.compile(
 )
 _HREF = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _WS = re.compile(r"\s+")
+_ENTITY = re.compile("[A-Za-z0-9]+")  # the name of an entity reference such as &amp;
 _EMPHASIS_RUN = re.compile(r"(?<![\w\\])[*_]+|[*_]+(?![\w])|~~|\*+")
 
 
@@ -199,16 +200,27 @@ def _unescape(text: str) -> str:
 
 def _trim_bare_url(url: str) -> str:
     # GFM autolink extension: trailing punctuation is not part of the link, nor an unbalanced
-    # closing parenthesis.
-    while url:
-        last = url[-1]
-        if last in "?!.,:*_~'\"" or (last == ")" and url.count(")") > url.count("(")):
-            url = url[:-1]
-        elif last == ";" and re.search(r"&[A-Za-z0-9]+;$", url):
-            url = url[: url.rfind("&")]
+    # closing parenthesis. Trimmed by moving an index: slicing and recounting at every step
+    # was quadratic ("http://a" followed by 20,000 "&amp;" took 6 s).
+    end = len(url)
+    opens = url.count("(")
+    closes = url.count(")")
+    while end:
+        last = url[end - 1]
+        if last in "?!.,:*_~'\"":
+            end -= 1
+        elif last == ")" and closes > opens:
+            closes -= 1
+            end -= 1
+        elif (
+            last == ";"
+            and (amp := url.rfind("&", 0, end)) >= 0
+            and _ENTITY.fullmatch(url, amp + 1, end - 1)
+        ):
+            end = amp
         else:
             break
-    return url
+    return url[:end]
 
 
 @dataclass(slots=True)

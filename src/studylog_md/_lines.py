@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 
@@ -51,9 +52,10 @@ def decode(data: bytes, path: str | None = None) -> tuple[str, bool]:
         )
     if data.startswith(_BINARY_MAGIC):
         raise EncodingError(f"{where}this is a binary file, not Markdown; pass a .md file", path)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+    wide = "UTF-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _bom_less_utf(data)
+    if wide is not None:
         raise EncodingError(
-            f"{where}the file is UTF-16; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
+            f"{where}the file is {wide}; convert it to UTF-8 (e.g. iconv -f {wide} -t UTF-8)",
             path,
         )
     if _looks_binary(data):
@@ -69,13 +71,39 @@ def encode(text: str, bom: bool) -> bytes:
     return UTF8_BOM + raw if bom else raw
 
 
-def _looks_utf16(data: bytes) -> bool:
-    # BOM-less UTF-16 of mostly-ASCII text has a NUL in every other byte.
-    head = data[:512]
-    if len(head) < 8:
-        return False
+def _bom_less_utf(data: bytes) -> str | None:
+    """``"UTF-32"`` or ``"UTF-16"`` for BOM-less text in those encodings, else None.
+
+    Counting NULs alone misnames two cases: UTF-32 of ASCII has a NUL in every other byte
+    too, and UTF-16 of Chinese or Japanese text has few NULs. A stray NUL in UTF-8 text must
+    still be accepted, so UTF-16 without the NUL pattern needs the bytes to be invalid UTF-8
+    *and* to read as UTF-16 text with line breaks.
+    """
+    head = data[:4096]
+    if len(head) < 8 or b"\x00" not in head:
+        return None
+    if _reads_as(head, "utf-32-le", 4) or _reads_as(head, "utf-32-be", 4):
+        return "UTF-32"
+    # Mostly-ASCII UTF-16 has a NUL in every other byte.
     even, odd = head[0::2], head[1::2]
-    return odd.count(0) > 0.8 * len(odd) or even.count(0) > 0.8 * len(even)
+    if odd.count(0) > 0.8 * len(odd) or even.count(0) > 0.8 * len(even):
+        return "UTF-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+    except UnicodeDecodeError:
+        if _reads_as(head, "utf-16-le", 2) or _reads_as(head, "utf-16-be", 2):
+            return "UTF-16"
+    return None
+
+
+def _reads_as(head: bytes, codec: str, unit: int) -> bool:
+    """Whether ``head`` decodes as ``codec`` to text with line breaks (a few bad units are
+    allowed: the sample may end inside a character)."""
+    text = head[: len(head) - len(head) % unit].decode(codec, "replace")
+    if "\n" not in text:
+        return False
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n"))
+    return bad <= len(text) // 50
 
 
 def _looks_binary(data: bytes) -> bool:

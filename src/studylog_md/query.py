@@ -18,16 +18,19 @@ from .model import Entry
 
 _NOISE = re.compile(r"[*_`~]+")
 _WS = re.compile(r"\s+")
+# Characters nobody can type in a query: soft hyphen, zero-width space/joiners, direction
+# marks and embeddings/isolates, word joiner, BOM. lint flags them; a query ignores them.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def normalize(text: str) -> str:
-    """Case-folded, NFC, emphasis markers removed, whitespace collapsed.
+    """Case-folded, NFC, invisible characters and emphasis markers removed, spaces collapsed.
 
     NFC, so that a title typed on one system (NFC) finds one written on another (macOS file
     names and some editors produce NFD: "e" + U+0301 instead of "é").
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     return _WS.sub(" ", _NOISE.sub("", text)).strip().casefold()
 
 

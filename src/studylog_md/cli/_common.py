@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -42,6 +43,36 @@ def _write(stream: Any, text: str) -> None:
         encoding = getattr(stream, "encoding", None) or "utf-8"
         stream.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace"))
     stream.flush()
+
+
+@contextmanager
+def committing() -> Iterator[None]:
+    """Hold Ctrl-C from the start of a write until its outcome has been printed.
+
+    ``run()`` answers a KeyboardInterrupt with "nothing was written", which is only true
+    before the commit: one that lands just after ``os.replace`` (in the folder fsync, or
+    before the success line is printed) would say so over a file that had been replaced.
+    Inside this block a Ctrl-C is only recorded; the write finishes (milliseconds), its
+    outcome is printed, and the command then exits 130 saying that it stands. Outside the
+    main thread, or when someone else handles SIGINT, this does nothing.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield
+        return
+    hits: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: hits.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if hits:
+        err("studylog-md: interrupted after the write; what is reported above was done")
+        raise SystemExit(EXIT_INTERRUPTED)
 
 
 def run(command: click.Command, argv: list[str] | None = None) -> int:
@@ -110,8 +141,12 @@ def vocabulary_for(path: str) -> Any:
 
 
 def read_document(path: str, *, max_bytes: int | None = None) -> Any:
-    """Load ``path`` (``-`` = standard input) as a Document, with the configured vocabulary."""
+    """Load ``path`` (``-`` = standard input) as a Document, with the configured vocabulary.
+
+    Parse problems (content the parser skipped) are reported on stderr as warnings.
+    """
     from .. import load, load_bytes
+    from ..errors import InputError
     from ..safe_write import DEFAULT_MAX_BYTES
 
     limit = max_bytes or DEFAULT_MAX_BYTES
@@ -119,9 +154,19 @@ def read_document(path: str, *, max_bytes: int | None = None) -> Any:
     if path == "-":
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
-            fail(f"<stdin>: more than {limit} bytes; raise --max-bytes to read it")
-        return load_bytes(data, path="<stdin>", vocabulary=vocabulary)
-    return load(path, vocabulary=vocabulary, max_bytes=limit)
+            # InputError, not fail(): the command's other files are still processed.
+            raise InputError(
+                f"<stdin>: more than {limit:,} bytes; pass a larger --max-bytes to read it",
+                "<stdin>",
+            )
+        doc = load_bytes(data, path="<stdin>", vocabulary=vocabulary)
+    else:
+        doc = load(path, vocabulary=vocabulary, max_bytes=limit)
+    # Content the parser had to skip (nested deeper than it follows): say so, so that a
+    # listing or a count that misses it never looks complete.
+    for problem in doc.problems:
+        err(f"studylog-md: warning: {doc.path}:{problem.line}: {problem.message}")
+    return doc
 
 
 def unique_paths(paths: tuple[str, ...] | list[str]) -> list[str]:

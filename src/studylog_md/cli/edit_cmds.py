@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._common import EXIT_OK, EXIT_USER, err, out, unified_diff, vocabulary_for
+from ._common import EXIT_OK, EXIT_USER, committing, err, out, unified_diff, vocabulary_for
 
 _TO_CHOICES = ("done", "todo", "in-progress")
 
@@ -36,8 +36,9 @@ def _edit_file(
             out(unified_diff(path, before, doc.dumps()), nl=False)
             out(change.describe(path) + " (dry run: nothing written)")
             return EXIT_OK
-        write_back(snapshot, after_bytes, in_place=in_place)
-    out(change.describe(path))
+        with committing():
+            write_back(snapshot, after_bytes, in_place=in_place)
+            out(change.describe(path))
     return EXIT_OK
 
 
@@ -56,7 +57,9 @@ def _report_ambiguous(exc: Any) -> None:
 )
 @click.option("--section", metavar="TEXT", help="Only entries under a heading containing TEXT.")
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
-@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this.")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
+)
 @click.option(
     "--in-place", is_flag=True, help="Write into the file itself (needed for hard-linked files)."
 )
@@ -101,7 +104,9 @@ def toggle_cmd(
 @click.option("--notes", default=None, help="Text for the notes column.")
 @click.option("--allow-duplicate", is_flag=True, help="Add it even if the title or URL exists.")
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
-@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this.")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
+)
 @click.option("--in-place", is_flag=True, help="Write into the file itself (hard links).")
 def add_cmd(
     file: str,

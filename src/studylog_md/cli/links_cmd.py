@@ -43,9 +43,7 @@ def online_options(
         max_concurrency=max_concurrency or links.max_concurrency or defaults.max_concurrency,
         host_concurrency=host_concurrency or links.host_concurrency or defaults.host_concurrency,
         host_interval_ms=(
-            host_interval_ms
-            if host_interval_ms is not None
-            else round(links.host_interval * 1000)
+            host_interval_ms if host_interval_ms is not None else round(links.host_interval * 1000)
         ),
         allow_private=allow_private,
         cache_path=cache_path,

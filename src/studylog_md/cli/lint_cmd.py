@@ -21,7 +21,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, EXIT_USER, err, fail, out, unique_paths
+from ._common import (
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_USER,
+    committing,
+    err,
+    fail,
+    out,
+    unique_paths,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -390,9 +400,11 @@ def _fix_file(path: str, session: _Session, config: Config, *, in_place: bool, q
     # before we read or is refused by write_back's stale check; never silently overwritten.
     with editing(path, max_bytes=session.limit(config)) as snapshot:
         result = _fixed(snapshot.data, path, session, config)
-        changed = result.count > 0 and write_back(snapshot, result.data, in_place=in_place)
+        with committing():
+            changed = result.count > 0 and write_back(snapshot, result.data, in_place=in_place)
+            if changed:
+                (err if quiet else out)(f"Fixed {path} ({result.count})")
     if changed:
-        (err if quiet else out)(f"Fixed {path} ({result.count})")
         session.worse(EXIT_FINDINGS)
     session.findings.extend(result.remaining)
 

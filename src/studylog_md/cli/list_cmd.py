@@ -17,7 +17,9 @@ from ._common import EXIT_OK, STATUS_CHOICES, err, out, read_document, unique_pa
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this.")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
+)
 def list_cmd(
     files: tuple[str, ...], status: str | None, section: str | None, fmt: str, max_bytes: int | None
 ) -> int:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USER, err, out, unique_paths
+from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USER, committing, err, out, unique_paths
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..stats import Counts, FileStats, GroupBy, Report
@@ -55,7 +55,9 @@ LABEL_MAX = 60
     help="With --write/--check, pass over files without a summary block instead of failing "
     "(for a pre-commit hook that sees every Markdown file).",
 )
-@click.option("--max-bytes", type=int, default=None, help="Refuse files larger than this.")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
+)
 def stats_cmd(
     files: tuple[str, ...],
     fmt: str,
@@ -145,8 +147,9 @@ def _block(
         if not write:
             out(f"{path}: summary block is stale; run: studylog-md stats --write {path}")
             return stats, True
-        write_back(snap, encode(update.text, doc.bom))
-        out(f"{path}: summary block updated")
+        with committing():
+            write_back(snap, encode(update.text, doc.bom))
+            out(f"{path}: summary block updated")
         return stats, False
 
     if not write:
