@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import itertools
 import json
 import math
 import os
@@ -52,6 +53,7 @@ TOGGLE_TARGET = 0.6
 LINT_TARGET = 1.0
 MEMORY_TARGET = 1.0
 GROWTH_TARGET = 11.0
+EDIT_GROWTH_TARGET = 2.0  # the edit is proportional to the edit, not to the file
 LINT_PROCESS_TARGET = 1.5
 HELP_PROCESS_TARGET = 1.3
 ONLINE_SHARE_TARGET = 0.6
@@ -266,7 +268,7 @@ def workloads(
     text: str, parse: Callable[[str], object], lint: Lint | None
 ) -> dict[str, Callable[[], object]]:
     """What is timed on one text: the baseline first, then ours."""
-    from studylog_md import loads
+    from studylog_md import Status, loads
 
     path = "generated.md"
     loaded = loads(text)
@@ -277,11 +279,21 @@ def workloads(
         doc.toggle(TARGET_TITLE)
         return doc.to_bytes()
 
+    # The edit alone (marker choice, replacement, safety check) on a loaded document, flipping
+    # the target back and forth: its time must not grow with the file.
+    edited = loads(text)
+    target = edited.find(TARGET_TITLE)
+    flips = itertools.cycle((Status.DONE, Status.TODO))
+
+    def edit_only() -> object:
+        return edited.set_status(target, next(flips))
+
     funcs: dict[str, Callable[[], object]] = {
         "markdown-it": lambda: parse(text),
         "loads+entries": lambda: read_entries(loads(text)),
         "dumps (no-op)": loaded.dumps,
         "toggle end to end": toggle,
+        "edit + safety check": edit_only,
     }
     if lint is not None:
         funcs["lint (offline)"] = lambda: lint(loads(text), path)
@@ -292,16 +304,16 @@ def in_process(report: Report, sizes: Sequence[int], settings: Settings) -> None
     """The in-process rows for every size, then the growth rows."""
     parse = _markdown_it()
     lint, lint_missing = _lint()
-    medians: dict[tuple[str, int], float] = {}
-    base_medians: dict[int, float] = {}
+    medians: dict[tuple[str, int], Samples] = {}
+    base_medians: dict[int, Samples] = {}
     for index, size in enumerate(sizes):
         text = generate(size)
         label = str(size)
         samples = time_interleaved(workloads(text, parse, lint), settings, warm=index == 0)
         base = samples.pop("markdown-it")
-        base_medians[size] = base.median
+        base_medians[size] = base
         for name, values in samples.items():
-            medians[(name, size)] = values.median
+            medians[(name, size)] = values
             target = TARGETS.get(name) if size >= JUDGED_FROM else None
             report.add(
                 Row(
@@ -385,19 +397,21 @@ def memory(
 def growth(
     report: Report,
     sizes: Sequence[int],
-    medians: dict[tuple[str, int], float],
-    base_medians: dict[int, float],
+    medians: dict[tuple[str, int], Samples],
+    base_medians: dict[int, Samples],
 ) -> None:
     """Linear growth: the time at the largest size over the time at a tenth of it."""
     for big in sizes:
         small = big // 10
         if small not in sizes or big < 100_000:
             continue
-        base_growth = base_medians[big] / base_medians[small]
-        for name in ("loads+entries", "toggle end to end", "lint (offline)"):
+        base_growth = base_medians[big].median / base_medians[small].median
+        for name in ("loads+entries", "toggle end to end", "lint (offline)", "edit + safety check"):
             if (name, big) not in medians or (name, small) not in medians:
                 continue
-            factor = medians[(name, big)] / medians[(name, small)]
+            factor = medians[(name, big)].median / medians[(name, small)].median
+            cpu_factor = medians[(name, big)].cpu_median / medians[(name, small)].cpu_median
+            target = EDIT_GROWTH_TARGET if name == "edit + safety check" else GROWTH_TARGET
             report.add(
                 Row(
                     f"growth {name}",
@@ -407,8 +421,9 @@ def growth(
                     "x",
                     "markdown-it growth",
                     ratio=factor,
-                    target=GROWTH_TARGET,
+                    target=target,
                     runs=1,
+                    cpu_ratio=cpu_factor,
                     note="ours and markdown-it columns are growth factors",
                 )
             )
@@ -598,23 +613,29 @@ def _fmt(value: float | None, unit: str) -> str:
     return f"{value:.1f} {unit}"
 
 
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if value >= 0.01 else f"{value:.1e}"
+
+
 def table(report: Report) -> str:
     """The results as a fixed-width text table."""
-    header = ("measurement", "size", "ours", "baseline", "ratio", "target", "result")
+    header = ("measurement", "size", "ours", "baseline", "ratio", "cpu ratio", "target", "result")
     lines = []
     for row in report.rows:
         if row.target is None:
             target = "-"
         else:
             target = f"{'>=' if row.higher_is_better else '<='} {row.target:g}"
-        ratio = "-" if row.ratio is None else f"{row.ratio:.3f}"
         lines.append(
             (
                 row.name,
                 row.size,
                 _fmt(row.ours, row.unit),
                 _fmt(row.base, row.unit),
-                ratio,
+                _ratio(row.ratio),
+                _ratio(row.cpu_ratio),
                 target,
                 row.verdict,
             )
@@ -630,19 +651,17 @@ def table(report: Report) -> str:
 def markdown_table(report: Report) -> str:
     """The results as a Markdown table (for benchmarks/README.md)."""
     lines = [
-        "| measurement | size | ours | baseline | ratio | target | result |",
-        "|---|---|---|---|---|---|---|",
+        "| measurement | size | ours | baseline | ratio | cpu ratio | target | result |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for row in report.rows:
-        target = (
-            "-"
-            if row.target is None
-            else (f"{'≥' if row.higher_is_better else '≤'} {row.target:g}")
-        )
-        ratio = "-" if row.ratio is None else f"{row.ratio:.3f}"
+        target = "-"
+        if row.target is not None:
+            target = f"{'≥' if row.higher_is_better else '≤'} {row.target:g}"
         lines.append(
             f"| {row.name} | {row.size} | {_fmt(row.ours, row.unit)} | "
-            f"{_fmt(row.base, row.unit)} | {ratio} | {target} | {row.verdict} |"
+            f"{_fmt(row.base, row.unit)} | {_ratio(row.ratio)} | {_ratio(row.cpu_ratio)} | "
+            f"{target} | {row.verdict} |"
         )
     return "\n".join(lines)
 
@@ -662,6 +681,8 @@ def metadata(sizes: Sequence[int], settings: Settings) -> dict[str, Any]:
         "budget_s": settings.budget,
         "min_runs": settings.min_runs,
         "process_runs": settings.process_runs,
+        # how busy the machine was (1, 5, 15 minutes) when the report was written
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
 
 

@@ -106,7 +106,7 @@ def test_run_py_at_the_smallest_size_writes_every_row(
     printed = capsys.readouterr().out
     data = json.loads(out.read_text(encoding="utf-8"))
     rows = {(row["name"], row["size"]): row for row in data["rows"]}
-    for name in ("loads+entries", "dumps (no-op)", "toggle end to end"):
+    for name in ("loads+entries", "dumps (no-op)", "toggle end to end", "edit + safety check"):
         row = rows[(name, "100")]
         assert row["ours"] > 0 and row["base"] > 0 and row["ratio"] > 0
         assert row["runs"] == 1 and row["cpu_ratio"] is not None

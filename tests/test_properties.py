@@ -22,7 +22,7 @@ from studylog_md.lint.engine import fix_until_stable, lint_document
 
 FAST = settings(
     derandomize=True,
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -105,9 +105,9 @@ FRAGMENTS: list[bytes] = [
     )
 ]
 
-markdownish = st.tuples(
-    st.booleans(), st.lists(st.sampled_from(FRAGMENTS), max_size=80)
-).map(lambda bom_parts: (b"\xef\xbb\xbf" if bom_parts[0] else b"") + b"".join(bom_parts[1]))
+markdownish = st.tuples(st.booleans(), st.lists(st.sampled_from(FRAGMENTS), max_size=80)).map(
+    lambda bom_parts: (b"\xef\xbb\xbf" if bom_parts[0] else b"") + b"".join(bom_parts[1])
+)
 
 
 @FAST
@@ -162,8 +162,10 @@ TITLE_CHARS = st.sampled_from(
         "[link](https://example.com/x)",
     ]
 )
-title_text = st.lists(TITLE_CHARS, min_size=1, max_size=8).map("".join).filter(
-    lambda t: t.strip() != "" and not t.strip().startswith(("-", ":"))
+title_text = (
+    st.lists(TITLE_CHARS, min_size=1, max_size=8)
+    .map("".join)
+    .filter(lambda t: t.strip() != "" and not t.strip().startswith(("-", ":")))
 )
 
 DONE_SPELLINGS = ["✅", "✔️", "✔", "[x]", ":white_check_mark:", "☑"]
@@ -212,9 +214,7 @@ def study_logs(draw: st.DrawFn) -> Log:
                 box = "[x]" if draw(st.booleans()) else "[ ]"
                 lines.append(f"{prefix}{bullet} {box} {draw(title_text)}")
         lines.append("")
-    endings = [
-        draw(st.sampled_from(["\n", "\r\n", "\r"])) if mixed else newline for _ in lines
-    ]
+    endings = [draw(st.sampled_from(["\n", "\r\n", "\r"])) if mixed else newline for _ in lines]
     if draw(st.booleans()):
         endings[-1] = ""
     bom = "\ufeff" if draw(st.booleans()) else ""
@@ -268,9 +268,7 @@ def _spelling_survives(doc: Document, index: int) -> bool:
     if entry.kind == "task":
         return True
     same = [
-        e
-        for e in doc.entries
-        if e is not entry and e.kind == "row" and e.status is entry.status
+        e for e in doc.entries if e is not entry and e.kind == "row" and e.status is entry.status
     ]
     return bool(same) or entry.marker in ("✅", "⬜")
 

@@ -60,11 +60,13 @@ class QueryError(UserError):
 class NotFound(QueryError):
     """No entry matches the query; ``suggestions`` holds close titles."""
 
-    def __init__(self, query: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self, query: str, suggestions: Sequence[str] = (), *, message: str | None = None
+    ) -> None:
         hint = ""
         if suggestions:
             hint = " Did you mean: " + ", ".join(repr(s) for s in suggestions) + "?"
-        super().__init__(f"no entry matches {query!r}.{hint}")
+        super().__init__(message or f"no entry matches {query!r}.{hint}")
         self.query = query
         self.suggestions = list(suggestions)
 

@@ -62,6 +62,8 @@ def rank_matches(entries: Sequence[Entry], query: str) -> list[Entry]:
 
 def find_entry(entries: Sequence[Entry], query: str, *, section: str | None = None) -> Entry:
     """The one entry ``query`` names; raises :class:`NotFound` or :class:`AmbiguousQuery`."""
+    if not normalize(query):
+        raise NotFound(query, [], message="the query is empty; give a few words of a title")
     pool = [e for e in entries if section is None or in_section(e, section)]
     hits = rank_matches(pool, query)
     if len(hits) == 1:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +156,43 @@ def run_many(jobs: Iterable[Job], *, workers: int = 3) -> dict[str, JobResult]:
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return dict(pool.map(one, list(jobs)))
+
+
+class BackgroundBatch:
+    """A batch of CLI runs started early in a background thread and collected later.
+
+    The pathological inputs cost about 20 s of CPU, mostly in their own processes. Started
+    when collection ends (see ``conftest.py``), they run on the second core while the other
+    hardening tests run their one child at a time on the first, instead of after them.
+    """
+
+    def __init__(self) -> None:
+        self._future: Future[dict[str, JobResult]] | None = None
+        self._folder: Path | None = None
+
+    def start(self, make_jobs: Callable[[Path], list[Job]], *, workers: int = 2) -> None:
+        """Write the inputs and start running the jobs (once; later calls do nothing)."""
+        if self._future is not None:
+            return
+        folder = Path(tempfile.mkdtemp(prefix="studylog-hardening-"))
+        self._folder = folder
+        jobs = make_jobs(folder)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hardening-batch")
+        self._future = pool.submit(run_many, jobs, workers=workers)
+        pool.shutdown(wait=False)
+
+    def results(self) -> dict[str, JobResult]:
+        """Every job's outcome (waits for the batch; it must have been started)."""
+        assert self._future is not None, "start() the batch first"
+        return self._future.result()
+
+    def close(self) -> None:
+        """Wait for the runs still going and delete the inputs."""
+        if self._future is not None:
+            self._future.result()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
 
 def assert_no_traceback(result: CliResult) -> None:

@@ -14,6 +14,25 @@ from ._cli import write_log
 Mount = Callable[[str], Path]
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the pathological batch now if any selected test needs it (see test_structure)."""
+    if any(
+        "test_structure.py::test_pathological" in item.nodeid
+        or "test_structure.py::test_deep_nesting" in item.nodeid
+        for item in session.items
+    ):
+        from .test_structure import start_batch
+
+        start_batch()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Delete the batch's inputs even when its tests did not run to the end."""
+    from .test_structure import BATCH
+
+    BATCH.close()
+
+
 @pytest.fixture
 def log(tmp_path: Path) -> Path:
     """``LOG`` written to ``tmp_path/log.md``."""
@@ -47,4 +66,3 @@ def tmpfs(tmp_path: Path) -> Iterator[Mount]:
     yield mount
     for point in reversed(mounted):
         subprocess.run(["umount", "-l", str(point)], capture_output=True, check=False)
-

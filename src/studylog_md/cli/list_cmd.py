@@ -45,6 +45,8 @@ def list_cmd(
             item = entry.to_dict()
             item["path"] = doc.path
             rows.append(item)
+    if not rows and code != EXIT_OK:
+        return code  # every file failed: the errors said so; "no entries" would mislead
     if fmt == "json":
         out(
             json.dumps(rows, ensure_ascii=False, indent=2)
