@@ -6,8 +6,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from shared_paths import corpus_files
 from dotted import read_fixtures
+from shared_paths import corpus_files
 
 import studylog_md
 from studylog_md import Status

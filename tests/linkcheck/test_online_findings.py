@@ -10,9 +10,9 @@ from pathlib import Path
 from linkserver import LinkServer
 
 import studylog_md
+from studylog_md.linkcheck import LinkCheckOptions
 from studylog_md.lint.engine import apply_fixes
 from studylog_md.lint.online import check_documents
-from studylog_md.linkcheck import LinkCheckOptions
 
 FAST = LinkCheckOptions(allow_private=True, timeout=1.0, retries=0, retry_backoff=0.01)
 
