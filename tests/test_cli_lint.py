@@ -544,8 +544,15 @@ def test_strict_needs_online(repo: Path) -> None:
 
 
 def test_online_is_accepted(repo: Path) -> None:
-    write(repo / "README.md", CLEAN)
-    assert invoke("lint", "--online", "--strict", "README.md").code == 0
+    # Only loopback links: they are never contacted without --allow-private (an info
+    # finding, exit 0), so this test sends nothing anywhere. Real servers: tests/linkcheck.
+    write(
+        repo / "README.md",
+        CLEAN.replace("a.example", "127.0.0.1:9/a").replace("b.example", "127.0.0.1:9/b"),
+    )
+    result = invoke("lint", "--online", "--strict", "README.md")
+    assert result.code == 0, result.out
+    assert "link-not-checked" in result.out
     write(repo / "bad.md", SHORT_ROW)
     result = invoke("lint", "--online", "--fix", "bad.md")
     assert result.code == 1 and "Fixed bad.md (1)" in result.out

@@ -91,12 +91,19 @@ def test_a_query_starting_with_a_dash(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["", "   ", "\udcff", "*_`~"], ids=["empty", "spaces", "invalid-utf8", "markup"]
+    ("query", "message"),
+    [
+        ("", "the query is empty"),
+        ("   ", "the query is empty"),
+        ("\udcff", "no entry matches"),
+        ("*_`~", "the query is empty"),
+    ],
+    ids=["empty", "spaces", "invalid-utf8", "markup"],
 )
-def test_queries_that_can_match_nothing(log: Path, query: str) -> None:
+def test_queries_that_can_match_nothing(log: Path, query: str, message: str) -> None:
     before = FileState.of(log)
     result = run_cli("toggle", str(log), query)
-    assert_user_error(result, "no entry matches")
+    assert_user_error(result, message)
     assert_untouched(log, before)
 
 
