@@ -553,7 +553,10 @@ def test_online_is_accepted(repo: Path) -> None:
     result = invoke("lint", "--online", "--strict", "README.md")
     assert result.code == 0, result.out
     assert "link-not-checked" in result.out
-    write(repo / "bad.md", SHORT_ROW)
+    write(
+        repo / "bad.md",
+        SHORT_ROW.replace("a.example", "127.0.0.1:9/a").replace("b.example", "127.0.0.1:9/b"),
+    )
     result = invoke("lint", "--online", "--fix", "bad.md")
     assert result.code == 1 and "Fixed bad.md (1)" in result.out
 
