@@ -11,22 +11,54 @@
 
 from __future__ import annotations
 
-from .errors import (
-    AmbiguousQuery,
-    EditError,
-    EncodingError,
-    FileChangedError,
-    InputError,
-    InternalError,
-    NotFound,
-    SafetyCheckError,
-    StudylogError,
-    UserError,
-    WriteError,
-)
-from .io import load, load_bytes, loads
-from .markers import Status, Vocabulary
-from .model import Cell, Document, Entry, Link, Row, Section, Table
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - at run time these are imported on first use
+    from .errors import (
+        AmbiguousQuery,
+        EditError,
+        EncodingError,
+        FileChangedError,
+        InputError,
+        InternalError,
+        NotFound,
+        SafetyCheckError,
+        StudylogError,
+        UserError,
+        WriteError,
+    )
+    from .io import load, load_bytes, loads
+    from .markers import Status, Vocabulary
+    from .model import Cell, Document, Entry, Link, Row, Section, Table
+
+# Where each public name lives. Names are imported on first use (PEP 562): the console script
+# imports ``studylog_md.cli``, hence this package, before it knows the command, and
+# ``--help`` needs neither the model nor the vocabulary nor pathlib.
+_LAZY = {
+    "AmbiguousQuery": "errors",
+    "EditError": "errors",
+    "EncodingError": "errors",
+    "FileChangedError": "errors",
+    "InputError": "errors",
+    "InternalError": "errors",
+    "NotFound": "errors",
+    "SafetyCheckError": "errors",
+    "StudylogError": "errors",
+    "UserError": "errors",
+    "WriteError": "errors",
+    "load": "io",
+    "load_bytes": "io",
+    "loads": "io",
+    "Status": "markers",
+    "Vocabulary": "markers",
+    "Cell": "model",
+    "Document": "model",
+    "Entry": "model",
+    "Link": "model",
+    "Row": "model",
+    "Section": "model",
+    "Table": "model",
+}
 
 __version__ = "0.1.0"
 
@@ -56,3 +88,19 @@ __all__ = [
     "load_bytes",
     "loads",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -116,7 +116,12 @@ def _bracket_pairs(text: str, spans: dict[int, tuple[int, int]]) -> dict[int, in
     stack: list[int] = []
     i = 0
     n = len(text)
+    stop = _BRACKET_STOP.search
     while i < n:
+        found = stop(text, i)  # skip, in C, what cannot escape, open or close
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if ch == "\\":
             i += 2
@@ -156,7 +161,13 @@ def _parse_destination(text: str, pos: int, n: int) -> tuple[str, int, int, int]
     else:
         url_start = i
         depth = 0
+        plain = _DEST_PLAIN.match
         while i < n:
+            run = plain(text, i, n)  # skip ordinary URL characters in C: URLs are long
+            if run is not None:
+                i = run.end()
+                if i >= n:
+                    break
             ch = text[i]
             if ch == "\\" and i + 1 < n:
                 i += 2
@@ -250,7 +261,12 @@ def _paren_pairs(text: str) -> dict[int, int]:
     if i < 0:
         return pairs
     n = len(text)
+    stop = _PAREN_STOP.search
     while i < n:
+        found = stop(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if ch == "\\":
             i += 2
@@ -263,7 +279,15 @@ def _paren_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
-_SPECIAL = re.compile(r"[\\`\[!<hHwW]")
+# Where ``_scan_into`` has something to decide: a character that can start a construct, or
+# the start of a bare URL (tried only where this matches, so skipping the rest is exact).
+# Stopping at every "h" and "w" instead, as a character class must, stops every few letters.
+_CANDIDATE = re.compile(r"[\\`\[!<]|https?://|www\.", re.IGNORECASE)
+# The characters the one-pass bracket and parenthesis matchers act on.
+_BRACKET_STOP = re.compile(r"[\\`\[\]]")
+_PAREN_STOP = re.compile(r"[\\()]")
+# A run of URL characters that need no decision (no escape, space, parenthesis or control).
+_DEST_PLAIN = re.compile(r"[^\\ \t()\x00-\x1f]+")
 
 
 @dataclass(slots=True)
@@ -281,7 +305,8 @@ def scan(source: str, references: Mapping[str, str] | None = None) -> InlineScan
     spans = _code_spans(source)
     ctx = _Context(spans, _bracket_pairs(source, spans))
     _scan_into(source, 0, len(source), out, links, references or {}, in_link=False, ctx=ctx)
-    plain = _WS.sub(" ", "".join(out)).strip()
+    # str.split() splits on exactly what \s matches (str.isspace): _WS.sub + strip, faster
+    plain = " ".join("".join(out).split())
     return InlineScan(plain, links)
 
 
@@ -303,15 +328,13 @@ def _scan_into(
 ) -> None:
     i = start
     plain_from = start
-    special = _SPECIAL.search
+    candidate = _CANDIDATE.search
     while i < end:
+        found = candidate(text, i, end)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
-        if ch not in "\\`[!<hHwW":
-            found = special(text, i, end)
-            if found is None:
-                break
-            i = found.start()
-            ch = text[i]
         if ch == "\\" and i + 1 < end and text[i + 1] in ASCII_PUNCT:
             _flush(text, plain_from, i, out)
             out.append(text[i + 1])
@@ -474,7 +497,7 @@ def _try_link(
     inner_out: list[str] = []
     inner_links: list[RawLink] = []
     _scan_into(text, label_start, label_end, inner_out, inner_links, refs, in_link=True, ctx=ctx)
-    label_text = _WS.sub(" ", "".join(inner_out)).strip()
+    label_text = " ".join("".join(inner_out).split())
     # an image inside a link's text (a badge): keep its URL too
     inner_links.append(RawLink(label_text, url, url_start, url_end, i, stop, image, kind))
     return stop, label_text, inner_links

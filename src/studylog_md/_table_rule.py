@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markdown_it import rules_block
 from markdown_it.common.utils import isStrSpace
 from markdown_it.rules_block.state_block import StateBlock
-from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS, escapedSplit
+from markdown_it.rules_block.table import MAX_AUTOCOMPLETED_CELLS
+from mdit_py_plugins.front_matter import index as front_matter
 
 _HEADER_CELL = re.compile(r"^:?-+:?$")
 _SPACES = " \t\n\v\f\r"
@@ -33,12 +35,40 @@ def _column(state: StateBlock, line: int) -> int:
     return pos - (state.src.rfind("\n", 0, pos) + 1)
 
 
+# The rules that can end a table (markdown-it-py's "blockquote" terminators), and the only
+# characters a line they match can start with. A row that starts with any other character
+# (almost every row starts with "|") cannot end the table, so they need not run on it.
+_KNOWN_TERMINATORS = frozenset(
+    rule
+    for rule in (
+        rules_block.fence,
+        rules_block.blockquote,
+        rules_block.hr,
+        rules_block.list_block,
+        rules_block.html_block,
+        rules_block.heading,
+        # matches on the first line only, where no table row is; private, hence getattr: if
+        # a new plugin version renames it, rows just take the slow path
+        getattr(front_matter, "_front_matter_rule", None),
+    )
+    if rule is not None
+)
+_TERMINATOR_STARTS = frozenset("`~>*-_+<#0123456789")
+
+
 def _count_cells(text: str) -> int:
-    columns = escapedSplit(text)
-    n = len(columns)
-    if n and columns[0] == "":
+    """The cell count markdown-it-py's ``escapedSplit`` gives ``text``, without splitting.
+
+    ``escapedSplit`` splits on every pipe that does not directly follow a backslash; an empty
+    first or last piece does not count. Its character loop cost a quarter of a big log's
+    parse; ``str.count`` does the same in C (``\\|`` cannot overlap itself, so
+    ``count("\\|")`` is the number of escaped pipes).
+    """
+    pipes = text.count("|") - text.count("\\|")
+    n = pipes + 1
+    if not text or text[0] == "|":
         n -= 1
-    if n and columns[-1] == "" and len(columns) > 1:
+    if n and pipes and text[-1] == "|" and (len(text) < 2 or text[-2] != "\\"):
         n -= 1
     return n
 
@@ -104,6 +134,8 @@ def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
         return True
 
     terminators = state.md.block.ruler.getRules("blockquote")
+    # Another parser's terminators may start with anything: then every row asks them all.
+    by_first_char = _KNOWN_TERMINATORS.issuperset(terminators)
     starts = [_column(state, startLine), _column(state, startLine + 1)]
     autocompleted = 0
     nextLine = startLine + 2
@@ -112,7 +144,11 @@ def table_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) ->
     while nextLine < endLine:
         if state.sCount[nextLine] < state.blkIndent:
             break
-        if any(rule(state, nextLine, endLine, True) for rule in terminators):
+        at = state.bMarks[nextLine] + state.tShift[nextLine]
+        first = src[at : at + 1]  # "" at the very end of the text
+        if (not by_first_char or first in _TERMINATOR_STARTS) and any(
+            rule(state, nextLine, endLine, True) for rule in terminators
+        ):
             break
         text = _line_text(state, nextLine).strip(_SPACES)
         if not text:

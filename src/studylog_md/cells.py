@@ -34,6 +34,16 @@ class RowSplit:
 
 def split_row(line: str, start: int = 0) -> RowSplit:
     """Split ``line[start:]`` into cells."""
+    spans, leading, trailing, pos, end = cell_bounds(line, start)
+    return RowSplit(tuple(_cell(line, a, b) for a, b in spans), leading, trailing, pos, end)
+
+
+def cell_bounds(line: str, start: int = 0) -> tuple[list[tuple[int, int]], bool, bool, int, int]:
+    """:func:`split_row` without the objects, for the parser (which makes its own per cell).
+
+    Returns the ``(raw_start, raw_end)`` of each cell (between the pipes), whether the row has
+    a leading and a trailing pipe, and the columns where its text starts and ends.
+    """
     n = len(line)
     pos = start
     while pos < n and line[pos] in _PAD:
@@ -58,24 +68,22 @@ def split_row(line: str, start: int = 0) -> RowSplit:
         i = j + 1
     leading = bool(pipes) and pipes[0] == pos
     trailing = bool(pipes) and pipes[-1] == end - 1 and (not leading or len(pipes) > 1)
-    bounds: list[int] = []
     if leading:
-        bounds.append(pos + 1)
+        seg_start = pos + 1
         inner = pipes[1:]
     else:
-        bounds.append(start)
+        seg_start = start
         inner = pipes
     if trailing:
         inner = inner[:-1]
-    cells: list[CellSpan] = []
-    seg_start = bounds[0]
+    spans: list[tuple[int, int]] = []
     for p in inner:
-        cells.append(_cell(line, seg_start, p))
+        spans.append((seg_start, p))
         seg_start = p + 1
     last_end = end - 1 if trailing else n
-    if trailing or seg_start < last_end or (not cells and not leading):
-        cells.append(_cell(line, seg_start, last_end))
-    return RowSplit(tuple(cells), leading, trailing, pos, end)
+    if trailing or seg_start < last_end or (not spans and not leading):
+        spans.append((seg_start, last_end))
+    return spans, leading, trailing, pos, end
 
 
 def _cell(line: str, raw_start: int, raw_end: int) -> CellSpan:

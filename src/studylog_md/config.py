@@ -13,12 +13,11 @@ the key and the file, so a typo never silently turns a rule off. See ``docs/conf
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -26,11 +25,6 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .safe_write import DEFAULT_MAX_BYTES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 if TYPE_CHECKING:  # pragma: no cover
     from .lint.options import LintOptions
@@ -261,7 +255,19 @@ def _has_our_table(pyproject: Path) -> bool:
     return isinstance(tool, dict) and "studylog-md" in tool
 
 
+def _close_matches(word: str, possibilities: Sequence[str], n: int, cutoff: float) -> list[str]:
+    import difflib  # only for the message of a mistake
+
+    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    # Imported here: most runs find no configuration file and need no TOML parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -301,7 +307,7 @@ class _Reader:
 
     def finish(self, known: tuple[str, ...]) -> None:
         for key in self.table:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            close = _close_matches(key, known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(
                 f"{self.source}: unknown key {self.prefix}{key}{hint}; "
@@ -378,7 +384,7 @@ def _rule_names(keys: tuple[str, ...], reader: _Reader, key: str) -> list[str]:
     for item in keys:
         meta = rule_by_code_or_name(item.strip())
         if meta is None:
-            close = difflib.get_close_matches(item, list(RULES), n=1, cutoff=0.6)
+            close = _close_matches(item, list(RULES), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise reader.error(
                 key, f"unknown rule {item!r}{hint}; `studylog-md lint --help` lists the rules"

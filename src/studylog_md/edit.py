@@ -77,11 +77,14 @@ def choose_marker(doc: Document, entry: Entry, status: Status) -> str:
         return "[ ]"
     if status is Status.UNKNOWN:
         raise EditError("cannot set an entry's status to 'unknown'")
-    scopes: list[list[Entry]] = []
+    scopes: list[list[Entry] | None] = []
     if entry.table is not None:
         scopes.append(entry.table.entries)
-    scopes.append([e for e in doc.entries if e.kind == "row"])
+    scopes.append(None)  # the whole file: listed only if the table has no spelling to copy,
+    # so that an edit costs what its table costs, not what the file costs
     for scope in scopes:
+        if scope is None:
+            scope = [e for e in doc.entries if e.kind == "row"]
         counts = _spellings(scope, status, "row", entry)
         if counts:
             # Ties go to the spelling seen first, so the choice is stable.

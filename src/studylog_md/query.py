@@ -31,7 +31,11 @@ def normalize(text: str) -> str:
     """
     if not text.isascii():
         text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
-    return _WS.sub(" ", _NOISE.sub("", text)).strip().casefold()
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _NOISE.sub("", text)
+    # str.split() splits on exactly what \s matches (str.isspace): the same as
+    # _WS.sub(" ", text).strip(), at a third of the cost (a find normalizes every title).
+    return " ".join(text.split()).casefold()
 
 
 def in_section(entry: Entry, section: str) -> bool:

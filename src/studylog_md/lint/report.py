@@ -9,7 +9,6 @@ a byte order mark excluded), so SARIF runs declare ``columnKind: unicodeCodePoin
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -128,6 +127,8 @@ def _dumps(value: Any) -> str:
     would pass them through and the output could not be encoded. A surrogate can only occur
     inside a JSON string, where ``\\udc80`` is a valid escape.
     """
+    import json  # the text format (the default) needs no JSON
+
     text = json.dumps(value, ensure_ascii=False, indent=2)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 

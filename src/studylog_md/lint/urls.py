@@ -42,9 +42,7 @@ ordinary ``?expires=`` or ``?e=`` means nothing by itself:
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -537,6 +535,9 @@ def _iso(value: str) -> datetime | None:
 
 def _policy_expiry(policy: str) -> datetime | None:
     """``DateLessThan`` of a CloudFront custom policy (URL-safe base64 of a JSON document)."""
+    import base64  # only a CloudFront URL with a custom policy needs these
+    import json
+
     try:
         raw = policy.replace("-", "+").replace("_", "=").replace("~", "/")
         document = json.loads(base64.b64decode(raw + "=" * (-len(raw) % 4)))
