@@ -89,7 +89,12 @@ def _closing_backticks(line: str, pos: int, end: int, width: int) -> int:
         return close
 
 
-def _closing_bracket(line: str, pos: int, end: int) -> int:
+def _closing(line: str, pos: int, end: int, pair: str, *, code_ends: bool = False) -> int:
+    """Index of the character closing the ``pair[0]`` at ``pos`` (escapes skipped), or -1.
+
+    ``code_ends``: a backtick gives up (a code span after "(" is not a link destination).
+    """
+    opener, closer = pair[0], pair[1]
     depth = 0
     i = pos
     while i < end:
@@ -97,34 +102,24 @@ def _closing_bracket(line: str, pos: int, end: int) -> int:
         if ch == "\\":
             i += 2
             continue
-        if ch == "[":
+        if ch == opener:
             depth += 1
-        elif ch == "]":
+        elif ch == closer:
             depth -= 1
             if depth == 0:
                 return i
+        elif code_ends and ch == "`":
+            return -1
         i += 1
     return -1
+
+
+def _closing_bracket(line: str, pos: int, end: int) -> int:
+    return _closing(line, pos, end, "[]")
 
 
 def _closing_paren(line: str, pos: int, end: int) -> int:
-    depth = 0
-    i = pos
-    while i < end:
-        ch = line[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        elif ch == "`":
-            return -1  # a code span after "(" is not a link destination
-        i += 1
-    return -1
+    return _closing(line, pos, end, "()", code_ends=True)
 
 
 def _no_pipes(row: Row) -> bool:
