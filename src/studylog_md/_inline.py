@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
@@ -33,8 +33,7 @@ _ENTITY = re.compile("[A-Za-z0-9]+")  # the name of an entity reference such as 
 _EMPHASIS_RUN = re.compile(r"(?<![\w\\])[*_]+|[*_]+(?![\w])|~~|\*+")
 
 
-@dataclass(frozen=True, slots=True)
-class RawLink:
+class RawLink(NamedTuple):
     """A link found in a piece of inline text; offsets are relative to that text."""
 
     text: str
@@ -234,12 +233,16 @@ def _trim_bare_url(url: str) -> str:
     return url[:end]
 
 
-@dataclass(slots=True)
 class _Context:
-    spans: dict[int, tuple[int, int]]
-    pairs: dict[int, int]
-    parens: dict[int, int] | None = None
-    last_comment_end: int | None = None
+    """What one scan precomputes: code spans, bracket pairs, and (lazily) paren pairs."""
+
+    __slots__ = ("last_comment_end", "pairs", "parens", "spans")
+
+    def __init__(self, spans: dict[int, tuple[int, int]], pairs: dict[int, int]) -> None:
+        self.spans = spans
+        self.pairs = pairs
+        self.parens: dict[int, int] | None = None
+        self.last_comment_end: int | None = None
 
     def comment_may_close(self, text: str, pos: int) -> bool:
         """Whether a ``-->`` follows ``pos`` at all (else no comment can be read there)."""
@@ -290,8 +293,7 @@ _PAREN_STOP = re.compile(r"[\\()]")
 _DEST_PLAIN = re.compile(r"[^\\ \t()\x00-\x1f]+")
 
 
-@dataclass(slots=True)
-class InlineScan:
+class InlineScan(NamedTuple):
     """Result of scanning: plain text and links."""
 
     text: str

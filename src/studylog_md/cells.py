@@ -8,13 +8,12 @@ content as padding, so an edit replaces the content and nothing else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _PAD = " \t"
 
 
-@dataclass(frozen=True, slots=True)
-class CellSpan:
+class CellSpan(NamedTuple):
     """Where one cell is in its line: ``raw_*`` between the pipes, ``start:end`` without padding."""
 
     raw_start: int
@@ -23,8 +22,7 @@ class CellSpan:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class RowSplit:
+class RowSplit(NamedTuple):
     cells: tuple[CellSpan, ...]
     leading_pipe: bool
     trailing_pipe: bool

@@ -18,10 +18,9 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ConfigError
 from .safe_write import DEFAULT_MAX_BYTES
@@ -53,8 +52,7 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-@dataclass(frozen=True, slots=True)
-class LinksConfig:
+class LinksConfig(NamedTuple):
     """Settings of online link checking (the ``links`` sub-table).
 
     Host keys (``accept-status``, ``headers``) are lower-case host names; ``*.example.com``
@@ -69,9 +67,9 @@ class LinksConfig:
     max_cache_age: float = 86400.0  # seconds a cached result is trusted
     cache: Path | None = None  # where the cache lives; None: the checker's default
     cache_enabled: bool = True  # ``cache = false`` turns the cache off
-    accept_status: Mapping[str, frozenset[int]] = field(default_factory=lambda: _EMPTY_HOST_MAP)
+    accept_status: Mapping[str, frozenset[int]] = _EMPTY_HOST_MAP
     exclude: tuple[re.Pattern[str], ...] = ()
-    headers: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: _EMPTY_HOST_MAP)
+    headers: Mapping[str, Mapping[str, str]] = _EMPTY_HOST_MAP
     source: Path | None = None  # the file these settings came from (for error messages)
 
     def is_excluded(self, url: str) -> bool:
@@ -104,8 +102,7 @@ class LinksConfig:
         return result
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """The settings that apply to one folder's files; defaults when no file is found.
 
     ``select`` and ``ignore`` hold canonical rule names. ``per_file_ignores`` maps a glob
@@ -121,7 +118,7 @@ class Config:
     in_progress_markers: tuple[str, ...] = ()
     duplicate_url_allow: tuple[str, ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
-    links: LinksConfig = field(default_factory=LinksConfig)
+    links: LinksConfig = LinksConfig()
     source: Path | None = None
 
     @property

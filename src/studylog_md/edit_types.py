@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Replacement:
+class Replacement(NamedTuple):
     """Replace ``text[start:end]`` of ``Document.dumps()`` (BOM excluded) with ``new``."""
 
     start: int

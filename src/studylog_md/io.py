@@ -68,7 +68,7 @@ def save(doc: Document, path: str | os.PathLike[str] | None = None) -> bool:
     if not isinstance(snapshot, Snapshot):
         raise WriteError("this document has no file snapshot; give save() a path")
     with editing(snapshot.path) as fresh:
-        if fresh.sha256 != snapshot.sha256:
+        if fresh.data != snapshot.data:
             from .errors import FileChangedError
 
             raise FileChangedError(

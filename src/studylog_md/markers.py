@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 VS16 = "\ufe0f"
 VS15 = "\ufe0e"
@@ -125,8 +125,7 @@ def _key(marker: str) -> str:
     return text.replace(VS16, "").replace(VS15, "")
 
 
-@dataclass(frozen=True, slots=True)
-class Classified:
+class Classified(NamedTuple):
     """How a status cell reads: its status, the marker's text and where it is in the cell."""
 
     status: Status
@@ -140,26 +139,29 @@ _MEMO_TEXT = 40  # longest cell text remembered by Vocabulary.classify
 _MEMO_SIZE = 4096  # most cell texts remembered
 
 
-@dataclass(slots=True)
 class Vocabulary:
     """Which spellings mean which status."""
 
-    done: tuple[str, ...] = DEFAULT_DONE
-    todo: tuple[str, ...] = DEFAULT_TODO
-    in_progress: tuple[str, ...] = DEFAULT_IN_PROGRESS
-    _symbols: dict[str, Status] = field(default_factory=dict, repr=False)
-    _words: dict[str, Status] = field(default_factory=dict, repr=False)
-    _prefixes: tuple[str, ...] = field(default=(), repr=False)
-    # A log repeats a handful of markers thousands of times: each is read once per vocabulary.
-    _memo: dict[tuple[str, bool], Classified] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    __slots__ = ("_memo", "_prefixes", "_symbols", "_words", "done", "in_progress", "todo")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        done: tuple[str, ...] = DEFAULT_DONE,
+        todo: tuple[str, ...] = DEFAULT_TODO,
+        in_progress: tuple[str, ...] = DEFAULT_IN_PROGRESS,
+    ) -> None:
+        self.done = done
+        self.todo = todo
+        self.in_progress = in_progress
+        self._symbols: dict[str, Status] = {}
+        self._words: dict[str, Status] = {}
+        # A log repeats a handful of markers thousands of times: each is read once per
+        # vocabulary.
+        self._memo: dict[tuple[str, bool], Classified] = {}
         for status, markers in (
-            (Status.DONE, self.done),
-            (Status.TODO, self.todo),
-            (Status.IN_PROGRESS, self.in_progress),
+            (Status.DONE, done),
+            (Status.TODO, todo),
+            (Status.IN_PROGRESS, in_progress),
         ):
             for marker in markers:
                 key = _key(marker)
@@ -175,7 +177,12 @@ class Vocabulary:
             for word in words:
                 self._words.setdefault(word, status)
         # Longest first, so "✔️" wins over "✔" when a cell starts with a marker.
-        self._prefixes = tuple(sorted(self._symbols, key=len, reverse=True))
+        self._prefixes: tuple[str, ...] = tuple(sorted(self._symbols, key=len, reverse=True))
+
+    def __repr__(self) -> str:
+        return (
+            f"Vocabulary(done={self.done!r}, todo={self.todo!r}, in_progress={self.in_progress!r})"
+        )
 
     @classmethod
     def with_extra(

@@ -8,7 +8,6 @@ that match it equally well).
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -49,7 +48,10 @@ def rank_matches(entries: Sequence[Entry], query: str) -> list[Entry]:
     q = normalize(query)
     if not q:
         return []
-    titles = [(entry, normalize(entry.title)) for entry in entries]
+    # Plain strings, not an (entry, title) pair per entry: a tuple per entry is a
+    # collector-tracked object, and 100,000 of them set off the full collection that a freshly
+    # loaded model is due, right inside the find.
+    titles = [normalize(entry.title) for entry in entries]
     word = re.compile(r"(?<!\w)" + re.escape(q) + r"(?!\w)")
     tests = (
         lambda t: t == q,
@@ -58,7 +60,7 @@ def rank_matches(entries: Sequence[Entry], query: str) -> list[Entry]:
         lambda t: q in t,
     )
     for test in tests:
-        hits = [entry for entry, title in titles if test(title)]
+        hits = [entries[i] for i, title in enumerate(titles) if test(title)]
         if hits:
             return hits
     return []
@@ -82,6 +84,8 @@ def suggest(query: str, keys: list[str], limit: int = 3) -> list[str]:
     """Up to ``limit`` keys that look like ``query`` (typos, a word of a long title)."""
     if not query:
         return []
+    import difflib  # only when nothing matched: not worth a module import on every run
+
     scored: list[tuple[float, str]] = []
     matcher = difflib.SequenceMatcher(a=query)
     for key in keys:

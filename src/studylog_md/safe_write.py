@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import os
-import secrets
 import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import FileChangedError, InputError, WriteError
 
@@ -74,8 +72,7 @@ _KIND = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A file's bytes and the identity of the file they were read from.
 
     ``path`` is the path as the user gave it; ``target`` is the real file behind it (symbolic
@@ -91,8 +88,14 @@ class Snapshot:
     inode: int
     device: int
     mode: int
-    sha256: str
     nlink: int
+
+    @property
+    def sha256(self) -> str:
+        """The hex SHA-256 of ``data`` (computed when asked: the stale check compares bytes)."""
+        import hashlib
+
+        return hashlib.sha256(self.data).hexdigest()
 
 
 def read_file(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Snapshot:
@@ -296,7 +299,6 @@ def _snapshot(fd: int, path: Path, target: Path, shown: str, max_bytes: int) -> 
         inode=st.st_ino,
         device=st.st_dev,
         mode=stat.S_IMODE(st.st_mode),
-        sha256=hashlib.sha256(data).hexdigest(),
         nlink=st.st_nlink,
     )
 
@@ -386,7 +388,7 @@ def _check_unchanged(snapshot: Snapshot, shown: str) -> os.stat_result:
         # Same size and mtime can still hide a change on file systems with coarse
         # timestamps, so compare the content too.
         data = _read_all(fd, snapshot.size)
-        if data is None or hashlib.sha256(data).hexdigest() != snapshot.sha256:
+        if data is None or data != snapshot.data:
             raise changed
     except OSError as exc:
         raise WriteError(
@@ -454,7 +456,7 @@ def _replace_atomically(
 
 def _temp_name(target: Path) -> str:
     """``.NAME.<random>.tmp`` beside ``target``: hidden, and easy to recognise if ever left."""
-    return os.path.join(os.fspath(target.parent), f".{target.name}.{secrets.token_hex(6)}.tmp")
+    return os.path.join(os.fspath(target.parent), f".{target.name}.{os.urandom(6).hex()}.tmp")
 
 
 def _write_in_place(snapshot: Snapshot, new_data: bytes, shown: str) -> None:

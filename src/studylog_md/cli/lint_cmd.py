@@ -10,12 +10,9 @@ Every file is processed even when one of them fails; the worst outcome decides t
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,20 +45,40 @@ DEFAULT_FILES = ("README.md", "STUDY_LOG.md")
 FORMATS = ("text", "json", "github", "sarif")
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: see the note in studylog_md/lint/diagnostic.py.
 class _Session:
     """What one command run shares across its files: options, findings, the worst outcome."""
 
-    explicit_config: Path | None
-    select: frozenset[str] | None
-    ignore: frozenset[str]
-    max_bytes: int | None
-    findings_fail: bool = False  # lint: errors and warnings fail the run (not with --exit-zero)
-    online: bool = False  # lint --online: add the online link check's findings
-    strict: bool = False  # lint --strict: links that cannot be verified fail too
-    code: int = EXIT_OK
-    findings: list[Diagnostic] = field(default_factory=list)
-    _errors_shown: set[str] = field(default_factory=set)
+    __slots__ = (
+        "_errors_shown",
+        "code",
+        "explicit_config",
+        "findings",
+        "findings_fail",
+        "ignore",
+        "max_bytes",
+        "online",
+        "select",
+        "strict",
+    )
+
+    def __init__(
+        self,
+        explicit_config: Path | None,
+        select: frozenset[str] | None,
+        ignore: frozenset[str],
+        max_bytes: int | None,
+    ) -> None:
+        self.explicit_config = explicit_config
+        self.select = select
+        self.ignore = ignore
+        self.max_bytes = max_bytes
+        self.findings_fail = False  # lint: errors and warnings fail the run (not --exit-zero)
+        self.online = False  # lint --online: add the online link check's findings
+        self.strict = False  # lint --strict: links that cannot be verified fail too
+        self.code = EXIT_OK
+        self.findings: list[Diagnostic] = []
+        self._errors_shown: set[str] = set()
 
     def error(self, exc: Exception | str, code: int) -> None:
         """Report one file's failure on one line and remember the worst exit code."""
@@ -98,8 +115,7 @@ class _Session:
 
     def options_for(self, config: Config, shown: str) -> LintOptions:
         options = config.lint_options(Path(shown if shown != STDIN_NAME else "."))
-        return dataclasses.replace(
-            options,
+        return options._replace(
             select=self.select if self.select is not None else options.select,
             ignore=options.ignore | self.ignore,
         )
@@ -273,6 +289,8 @@ def _rules(option: str, values: tuple[str, ...]) -> list[str]:
                 continue
             meta = rule_by_code_or_name(item)
             if meta is None:
+                import difflib
+
                 close = difflib.get_close_matches(item, list(RULES), n=1, cutoff=0.6)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise click.BadParameter(f"unknown rule {item!r}{hint}", param_hint=option)
@@ -353,14 +371,16 @@ def _fix_one(path: str, session: _Session, *, dry_run: bool, in_place: bool, qui
         session.unexpected(exc, path)
 
 
-@dataclass(frozen=True, slots=True)
 class _Fixed:
     """One file before and after its safe fixes."""
 
-    doc: Document  # the document as read
-    data: bytes  # the bytes after fixing (the same object as read when nothing was fixed)
-    count: int  # fixes applied
-    remaining: list[Diagnostic]  # findings left after fixing
+    __slots__ = ("count", "data", "doc", "remaining")
+
+    def __init__(self, doc: Document, data: bytes, count: int, remaining: list[Diagnostic]) -> None:
+        self.doc = doc  # the document as read
+        self.data = data  # the bytes after fixing (the same object as read when nothing was fixed)
+        self.count = count  # fixes applied
+        self.remaining = remaining  # findings left after fixing
 
 
 def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed:
@@ -515,6 +535,8 @@ def _want_color(no_color: bool) -> bool:
 
 def _diff(shown: str, before: str, after: str) -> str:
     """A unified diff of two texts, split on our line endings (never ``str.splitlines``)."""
+    import difflib
+
     from .. import _lines
 
     old = ["".join(pair) for pair in zip(*_lines.split_lines(before), strict=True)]

@@ -18,7 +18,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Set
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, overload
 from urllib.parse import unquote
 
@@ -144,19 +144,19 @@ def heading_anchors(headings: Iterable[str]) -> set[str]:
 
 # CommonMark's raw HTML (spec 6.6): names are [A-Za-z_:][A-Za-z0-9_.:-]*, which also keeps a
 # run of "<a <a <a" from being read as one tag with thousands of attributes.
+# The patterns are compiled on first use: most files have no HTML (start-up of the hook).
 _ATTR = r"[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
-_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*)((?:\s+{_ATTR})*)\s*/?>")
-_ATTRIBUTE = re.compile(
-    r"([A-Za-z_:][A-Za-z0-9_.:-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?"
-)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_TAG = rf"<([A-Za-z][A-Za-z0-9-]*)((?:\s+{_ATTR})*)\s*/?>"
+_ATTRIBUTE = r"([A-Za-z_:][A-Za-z0-9_.:-]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?"
+_FENCE = r"^ {0,3}(`{3,}|~{3,})"
 
 
 def _outside_fences(text: str) -> Iterable[str]:
     """The lines of ``text`` that are not inside fenced code blocks (HTML there is just text)."""
     fence: str | None = None
+    fence_match = re.compile(_FENCE).match
     for line in text.splitlines():
-        match = _FENCE.match(line)
+        match = fence_match(line)
         if fence is None:
             if match and not (match.group(1)[0] == "`" and "`" in line[match.end() :]):
                 fence = match.group(1)
@@ -181,9 +181,10 @@ def html_anchors(text: str) -> set[str]:
     if "```" in text or "~~~" in text:
         text = "\n".join(_outside_fences(text))  # one string again: a tag may span lines
     found: set[str] = set()
-    for tag in _TAG.finditer(text):
+    attributes = re.compile(_ATTRIBUTE).finditer
+    for tag in re.finditer(_TAG, text):
         is_a = tag.group(1).lower() == "a"
-        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+        for attribute in attributes(tag.group(2)):
             name = attribute.group(1).lower()
             if name == "id" or (name == "name" and is_a):
                 value = next((g for g in attribute.groups()[1:] if g is not None), "")
@@ -241,9 +242,13 @@ def anchors_for_markdown(first: Iterable[str] | str, source_text: str | None = N
 
 # --- matching a fragment -----------------------------------------------------------------------
 
-# Fragments that need no anchor: GitHub's line links (#L10, #L10-L20, #L10C2-L12C5).
-_LINE_FRAGMENT = re.compile(r"L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?")
 _USER_CONTENT = "user-content-"
+
+
+@cache
+def _line_fragment() -> re.Pattern[str]:
+    """Fragments that need no anchor: GitHub's line links (#L10, #L10-L20, #L10C2-L12C5)."""
+    return re.compile(r"L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?")
 
 
 def fragment_matches(fragment: str, anchors: Set[str], *, case_sensitive: bool = False) -> bool:
@@ -269,7 +274,7 @@ def fragment_matches(fragment: str, anchors: Set[str], *, case_sensitive: bool =
     for candidate in candidates:
         if candidate == "" or candidate.lower() == "top" or candidate in anchors:
             return True
-        if _LINE_FRAGMENT.fullmatch(candidate):
+        if _line_fragment().fullmatch(candidate):
             return True
     if case_sensitive:
         return False

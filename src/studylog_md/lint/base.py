@@ -9,15 +9,17 @@ so that every rule is registered, and :mod:`studylog_md.lint.engine` runs them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ..edit_types import Replacement
-from ..model import Document, Table
 from .diagnostic import Diagnostic, Fix, Severity
 from .options import LintOptions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+
+    from ..model import Document, Table
 
 # What a rule needs from the document; the engine skips the rule when the document has none,
 # so a Markdown file without study-log tables costs next to nothing.
@@ -25,8 +27,7 @@ Needs = Literal["document", "tables", "logs", "entries"]
 Check = Callable[["LintContext"], Iterable[Diagnostic]]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSpec:
+class RuleSpec(NamedTuple):
     """A registered rule: its metadata and the function that checks it (None: no check)."""
 
     code: str
@@ -80,18 +81,27 @@ def rule(
     return register
 
 
-@dataclass(slots=True)
+_DEFAULT_OPTIONS = LintOptions()
+
+
 class LintContext:
     """One document being linted, with what several rules share computed once."""
 
-    doc: Document
-    path: str
-    options: LintOptions = field(default_factory=LintOptions)
-    _now: datetime | None = None
-    _log_tables: list[Table] | None = None
-    _repo_root: Path | None = None
-    _text: str | None = None
-    _folder: Path | None = None
+    __slots__ = ("_folder", "_log_tables", "_now", "_repo_root", "_text", "doc", "options", "path")
+
+    def __init__(self, doc: Document, path: str, options: LintOptions = _DEFAULT_OPTIONS) -> None:
+        self.doc = doc
+        self.path = path
+        self.options = options
+        # Computed on first use by the properties below.
+        self._now: datetime | None = None
+        self._log_tables: list[Table] | None = None
+        self._repo_root: Path | None = None
+        self._text: str | None = None
+        self._folder: Path | None = None
+
+    def __repr__(self) -> str:
+        return f"LintContext(path={self.path!r}, options={self.options!r})"
 
     # -- building findings ----------------------------------------------------------------
     def report(
@@ -134,6 +144,8 @@ class LintContext:
     @property
     def now(self) -> datetime:
         if self._now is None:
+            from datetime import datetime, timezone  # only expiring-url asks, for signed URLs
+
             self._now = self.options.now or datetime.now(timezone.utc)
         return self._now
 

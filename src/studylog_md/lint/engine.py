@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Iterable, Sequence
 
@@ -105,6 +104,8 @@ def lint_bytes_error(path: str, exc: Exception) -> Diagnostic:
 
 def _conflicts(accepted: list[tuple[int, int]], rep: Replacement) -> bool:
     """Whether ``rep`` touches a span already taken (two insertions at one point conflict)."""
+    import bisect  # here and in apply_fixes: only fixing needs it
+
     start, end = rep.start, rep.end
     index = bisect.bisect_left(accepted, (start, end))
     for neighbour in accepted[max(index - 1, 0) : index + 1]:
@@ -126,6 +127,8 @@ def apply_fixes(doc: Document, diagnostics: Sequence[Diagnostic]) -> tuple[str, 
     The text is ``Document.dumps()`` (no BOM). When two fixes touch the same span the first
     one wins and the other waits for the next run (re-lint the result and fix again).
     """
+    import bisect
+
     text = doc.dumps()
     accepted: list[tuple[int, int]] = []
     replacements: list[Replacement] = []

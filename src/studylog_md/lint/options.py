@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from datetime import datetime
+    from pathlib import Path
 
 
-@dataclass(frozen=True, slots=True)
-class LintOptions:
+class LintOptions(NamedTuple):
     """Options of :func:`studylog_md.lint.engine.lint_document`.
 
     ``select`` and ``ignore`` take rule names or codes (``"column-count"`` or ``"SL001"``);

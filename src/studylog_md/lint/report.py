@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from .diagnostic import Diagnostic, Severity
@@ -35,8 +34,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleMeta:
+class RuleMeta(NamedTuple):
     """What reporters and the CLI know about a rule: code, name, default severity, summary."""
 
     code: str
@@ -117,7 +115,7 @@ def format_text(diags: Sequence[Diagnostic], *, color: bool = False) -> str:
 
 # --- JSON --------------------------------------------------------------------------------------
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"  # compiled on first use: the text format needs no JSON
 
 
 def _dumps(value: Any) -> str:
@@ -130,7 +128,7 @@ def _dumps(value: Any) -> str:
     import json  # the text format (the default) needs no JSON
 
     text = json.dumps(value, ensure_ascii=False, indent=2)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return re.sub(_SURROGATE, lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def _fix_json(d: Diagnostic) -> dict[str, Any] | None:

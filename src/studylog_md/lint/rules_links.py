@@ -16,8 +16,9 @@ from .base import LintContext, rule
 from .diagnostic import Diagnostic, Fix, Severity
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[[^\]]+\]:[ \t]*<?$")
-_EMPTY_TEXT = re.compile(r"\[[ \t]*\]\([ \t]*<?$")
+# Compiled on first use (by ``re``'s cache): only rare links need them.
+_REFERENCE_DEFINITION = r"^[ \t>]*\[[^\]]+\]:[ \t]*<?$"
+_EMPTY_TEXT = r"\[[ \t]*\]\([ \t]*<?$"
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd", ".mkdn"})
 # Fragments every page has: "#" alone and "#top" scroll to the top (HTML spec, "indicated part").
 _ALWAYS = frozenset({"", "top"})
@@ -207,7 +208,7 @@ def empty_link_text(ctx: LintContext) -> Iterator[Diagnostic]:
         if link.kind != "inline" or link.image or link.text or link.offset < 0:
             continue
         before = lines[link.line - 1][: link.column - 1]
-        match = _EMPTY_TEXT.search(before)
+        match = re.search(_EMPTY_TEXT, before)
         if match is None:
             continue  # the text is an image or markup that renders as something
         yield ctx.report(
@@ -227,7 +228,7 @@ def _definition(ctx: LintContext, link: Link) -> Link | None:
     start = ctx.text.find(link.url)
     while start >= 0:
         line, column = ctx.doc.position(start)
-        if _REFERENCE_DEFINITION.match(ctx.doc.lines[line][:column]):
+        if re.match(_REFERENCE_DEFINITION, ctx.doc.lines[line][:column]):
             return Link(
                 link.text,
                 link.url,

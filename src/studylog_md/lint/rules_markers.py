@@ -29,7 +29,8 @@ def _writes_todo(table: Table) -> bool:
 def _spelling(entries: Iterable[Entry], status: Status) -> str:
     """The spelling ``entries`` use most for ``status`` (the default when they have none)."""
     counts = Counter(e.marker for e in entries if e.status is status and e.marker)
-    return counts.most_common(1)[0][0] if counts else DEFAULT_SPELLING[status]
+    # max() is most_common(1) (the first of the commonest) without importing heapq.
+    return max(counts, key=counts.__getitem__) if counts else DEFAULT_SPELLING[status]
 
 
 # --- missing-status ----------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def _minorities(ctx: LintContext, *, by_base: bool) -> Iterator[tuple[Entry, str
             if len(exact) < 2:
                 continue
             bases = Counter(_base(e.marker) for e in entries)
-            top_base = bases.most_common(1)[0][0]
+            top_base = max(bases, key=bases.__getitem__)  # most_common(1), without heapq
             # The usual exact spelling among those with the usual base.
             majority = next(m for m, _ in exact.most_common() if _base(m) == top_base)
             for entry in entries:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 
 from .. import _inline
 from ..cells import split_row
@@ -19,10 +20,20 @@ from ..model import Row, Table
 from .base import LintContext, rule
 from .diagnostic import Diagnostic, Fix, Severity
 
-# A GFM delimiter row: cells of dashes with optional alignment colons (spec 4.10).
-_DELIMITER = re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_CONTAINER_PREFIX = re.compile(r"^[ \t>]*")
 _SNIPPET = 30
+
+
+# Patterns only table-header-mismatch and tables inside HTML blocks need are compiled on first
+# use (start-up of the pre-commit hook).
+@cache
+def _delimiter() -> re.Pattern[str]:
+    """A GFM delimiter row: cells of dashes with optional alignment colons (spec 4.10)."""
+    return re.compile(r"^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+
+
+@cache
+def _container_prefix() -> re.Pattern[str]:
+    return re.compile(r"^[ \t>]*")
 
 
 # --- scanning a row's raw text ---------------------------------------------------------------
@@ -420,7 +431,8 @@ def _empty_cell_style(lines: list[str], table: Table) -> str:
             else:
                 bare += 1
     if empties:
-        return empties.most_common(1)[0][0]
+        # max() is most_common(1) (the first of the commonest) without importing heapq.
+        return max(empties, key=empties.__getitem__)
     return " " if padded > bare else ""
 
 
@@ -457,10 +469,11 @@ def _header_mismatch(header: str, delimiter: str) -> tuple[int, int] | None:
     """(header cells, delimiter cells) when ``delimiter`` is a delimiter row of another width."""
     if "|" not in header or "-" not in delimiter or "|" not in delimiter:
         return None
-    d_start = _CONTAINER_PREFIX.match(delimiter)
-    h_start = _CONTAINER_PREFIX.match(header)
+    prefix = _container_prefix()
+    d_start = prefix.match(delimiter)
+    h_start = prefix.match(header)
     assert d_start is not None and h_start is not None
-    if not _DELIMITER.match(delimiter, d_start.end()):
+    if not _delimiter().match(delimiter, d_start.end()):
         return None
     header_cells = len(split_row(header, h_start.end()).cells)
     delimiter_cells = len(split_row(delimiter, d_start.end()).cells)
@@ -484,7 +497,7 @@ def table_header_mismatch(ctx: LintContext) -> Iterator[Diagnostic]:
             if counts is None:
                 continue
             header_cells, delimiter_cells = counts
-            prefix = _CONTAINER_PREFIX.match(header)
+            prefix = _container_prefix().match(header)
             assert prefix is not None  # the pattern matches the empty string
             yield ctx.report(
                 "table-header-mismatch",
@@ -580,12 +593,12 @@ def _rows_in_paragraph(
 
 # HTML blocks that end at a blank line (GFM 4.6, kinds 6 and 7): the common <details>,
 # <summary>, <a name>, <div> ... A table right under such a line is part of the block.
-_HTML_START = re.compile(r"^[ \t]*</?([A-Za-z][A-Za-z0-9-]*)")
+_HTML_START = r"^[ \t]*</?([A-Za-z][A-Za-z0-9-]*)"  # compiled on first use
 _VERBATIM = frozenset({"pre", "script", "style", "textarea"})
 
 
 def _html_ends_at_blank(first: str) -> bool:
-    match = _HTML_START.match(first)
+    match = re.match(_HTML_START, first)
     return match is not None and match.group(1).lower() not in _VERBATIM
 
 
@@ -602,7 +615,7 @@ def _rows_in_html(ctx: LintContext, start: int, end: int, ends: set[int]) -> Ite
         fix = None
         # A blank line makes a table only of a header with its delimiter row under it, and
         # inside a list or quote the blank line would need the container's prefix.
-        if column == 0 and _DELIMITER.match(delimiter):
+        if column == 0 and _delimiter().match(delimiter):
             fix = Fix("add a blank line before it", (ctx.replace(index, 0, 0, ctx.doc.newline),))
             table_end = index + 2
             while table_end < end and _row_like(lines[table_end]) == 0:

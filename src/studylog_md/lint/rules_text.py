@@ -5,18 +5,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 
 from .base import LintContext, rule
 from .diagnostic import Diagnostic, Fix, Severity
 
-# Zero-width and bidirectional control characters (U+2060 WORD JOINER is left alone: it is
-# used on purpose to prevent line breaks).
-_SUSPICIOUS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ
 _MARKS = frozenset("\u200e\u200f")  # LRM, RLM
 # Characters removing which can only change where a line may break: safe to fix.
 _REMOVABLE = frozenset("\u200b\ufeff")
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# Right-to-left scripts; compiled on first use, as _suspicious (start-up of the hook).
+_RTL = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
+
+
+@cache
+def _suspicious() -> re.Pattern[str]:
+    """Zero-width and bidirectional control characters (U+2060 WORD JOINER is left alone: it
+    is used on purpose to prevent line breaks). Compiled by the first non-ASCII text."""
+    return re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
 
 _NAMES = {
     "\u200b": "ZERO WIDTH SPACE",
@@ -83,7 +90,7 @@ def _legitimate(text: str, index: int) -> bool:
             after.isascii() and after.isalnum()
         )
     if ch in _MARKS:
-        return bool(_RTL.search(text))
+        return bool(re.search(_RTL, text))
     return False
 
 
@@ -104,9 +111,12 @@ def suspicious_characters(ctx: LintContext) -> Iterator[Diagnostic]:
     seen: set[tuple[int, int]] = set()
     for line, start, end, what in _spans(ctx):
         text = lines[line][start:end]
-        if text.isascii() or not _SUSPICIOUS.search(text):
+        if text.isascii():
             continue
-        for match in _SUSPICIOUS.finditer(text):
+        suspicious = _suspicious()
+        if not suspicious.search(text):
+            continue
+        for match in suspicious.finditer(text):
             index = match.start()
             column = start + index
             if (line, column) in seen or _legitimate(text, index):

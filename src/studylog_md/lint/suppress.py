@@ -10,25 +10,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..model import Document
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Document
 
-_DIRECTIVE = re.compile(
+# Compiled on first use (by ``re``'s own cache): most files have no directive at all.
+_DIRECTIVE = (
     r"<!--\s*studylog-md-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->"
 )
-_SEPARATOR = re.compile(r"[\s,]+")
+_SEPARATOR = r"[\s,]+"
 ALL = "*"
 
 
-@dataclass(slots=True)
 class Suppressions:
     """The disable/enable comments of one document, ready to answer "is this finding off?"."""
 
-    whole_file: set[str] = field(default_factory=set)
-    # (1-based line, disable?, rule names or {ALL}) in file order
-    events: list[tuple[int, bool, frozenset[str]]] = field(default_factory=list)
-    lines: dict[int, set[str]] = field(default_factory=dict)
+    __slots__ = ("events", "lines", "whole_file")
+
+    def __init__(
+        self,
+        whole_file: set[str] | None = None,
+        events: list[tuple[int, bool, frozenset[str]]] | None = None,
+        lines: dict[int, set[str]] | None = None,
+    ) -> None:
+        self.whole_file: set[str] = set() if whole_file is None else whole_file
+        # (1-based line, disable?, rule names or {ALL}) in file order
+        self.events: list[tuple[int, bool, frozenset[str]]] = [] if events is None else events
+        self.lines: dict[int, set[str]] = {} if lines is None else lines
+
+    def __repr__(self) -> str:
+        return (
+            f"Suppressions(whole_file={self.whole_file!r}, events={self.events!r}, "
+            f"lines={self.lines!r})"
+        )
 
     @classmethod
     def scan(cls, doc: Document, resolve: Callable[[str], str | None]) -> Suppressions:
@@ -42,7 +57,7 @@ class Suppressions:
                 continue
             if any(start <= index < end for start, end in code_lines):
                 continue
-            for match in _DIRECTIVE.finditer(line):
+            for match in re.finditer(_DIRECTIVE, line):
                 kind = match.group(1)
                 names = _names(match.group(2), resolve)
                 number = index + 1
@@ -80,7 +95,7 @@ class Suppressions:
 
 
 def _names(text: str, resolve: Callable[[str], str | None]) -> set[str]:
-    keys = [key for key in _SEPARATOR.split(text.strip()) if key]
+    keys = [key for key in re.split(_SEPARATOR, text.strip()) if key]
     if not keys:
         return {ALL}
     names: set[str] = set()
