@@ -12,24 +12,48 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import NamedTuple
 
 ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
-_EMAIL_AUTOLINK = re.compile(
-    r"<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
-    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>"
-)
 _BARE_URL = re.compile(r"(?:https?://|www\.)[^\s<]+", re.IGNORECASE)
-_HTML_TAG = re.compile(
-    r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*"
-    r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>|<!--.*?-->",
-    re.DOTALL,
-)
-_HREF = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
-_WS = re.compile(r"\s+")
-_ENTITY = re.compile("[A-Za-z0-9]+")  # the name of an entity reference such as &amp;
+
+
+# The patterns for '<' (autolinks, HTML) are compiled the first time a text has one: most logs
+# never do, and compiling them costs ~2 ms of every start-up of the pre-commit hook.
+@cache
+def _autolink() -> re.Pattern[str]:
+    return re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
+
+
+@cache
+def _email_autolink() -> re.Pattern[str]:
+    return re.compile(
+        r"<([a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+        r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*)>"
+    )
+
+
+@cache
+def _html_tag() -> re.Pattern[str]:
+    return re.compile(
+        r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*"
+        r"(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>|<!--.*?-->",
+        re.DOTALL,
+    )
+
+
+@cache
+def _href() -> re.Pattern[str]:
+    return re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+
+
+@cache
+def _quote_or_angle() -> re.Pattern[str]:
+    return re.compile("[\"'<]")
+
+
 _EMPHASIS_RUN = re.compile(r"(?<![\w\\])[*_]+|[*_]+(?![\w])|~~|\*+")
 
 
@@ -48,7 +72,7 @@ class RawLink(NamedTuple):
 
 def normalize_label(label: str) -> str:
     """Reference labels match case-insensitively with collapsed whitespace (CommonMark 4.7)."""
-    return _WS.sub(" ", label.strip()).casefold()
+    return " ".join(label.split()).casefold()
 
 
 # Every scan is linear (or n log n): code spans and bracket pairs are found in one pass each,
@@ -58,7 +82,6 @@ MAX_DESTINATION = 4096
 MAX_LABEL = 999  # CommonMark: a link label is at most 999 characters
 MAX_TAG = 4096
 MAX_FALLBACK = 160
-_QUOTE_OR_ANGLE = re.compile("[\"'<]")
 
 
 def _code_spans(text: str) -> dict[int, tuple[int, int]]:
@@ -225,7 +248,8 @@ def _trim_bare_url(url: str) -> str:
         elif (
             last == ";"
             and (amp := url.rfind("&", 0, end)) >= 0
-            and _ENTITY.fullmatch(url, amp + 1, end - 1)
+            and (name := url[amp + 1 : end - 1]).isascii()
+            and name.isalnum()  # an entity reference's name, as in &amp;
         ):
             end = amp
         else:
@@ -307,7 +331,7 @@ def scan(source: str, references: Mapping[str, str] | None = None) -> InlineScan
     spans = _code_spans(source)
     ctx = _Context(spans, _bracket_pairs(source, spans))
     _scan_into(source, 0, len(source), out, links, references or {}, in_link=False, ctx=ctx)
-    # str.split() splits on exactly what \s matches (str.isspace): _WS.sub + strip, faster
+    # str.split() splits on exactly what \s matches (str.isspace): faster than re.sub + strip
     plain = " ".join("".join(out).split())
     return InlineScan(plain, links)
 
@@ -377,7 +401,7 @@ def _scan_into(
                     plain_from = i
                     continue
         if ch == "<":
-            match = _AUTOLINK.match(text, i, end) or _EMAIL_AUTOLINK.match(text, i, end)
+            match = _autolink().match(text, i, end) or _email_autolink().match(text, i, end)
             if match:
                 _flush(text, plain_from, i, out)
                 url = match.group(1)
@@ -401,10 +425,10 @@ def _scan_into(
                 continue
             tag = None
             if not text.startswith("<!--", i) or ctx.comment_may_close(text, i):
-                tag = _HTML_TAG.match(text, i, min(end, i + MAX_TAG))
+                tag = _html_tag().match(text, i, min(end, i + MAX_TAG))
             if tag:
                 _flush(text, plain_from, i, out)
-                href = _HREF.search(tag.group(0)) if tag.group(0)[:2] != "<!" else None
+                href = _href().search(tag.group(0)) if tag.group(0)[:2] != "<!" else None
                 if href:
                     group = (
                         1 if href.group(1) is not None else 2 if href.group(2) is not None else 3
@@ -476,7 +500,7 @@ def _try_link(
         parsed = None
         if 0 < closing < end:
             parsed = _parse_destination(text, after, closing + 1)
-        if parsed is None and _QUOTE_OR_ANGLE.search(text, after, min(end, after + MAX_FALLBACK)):
+        if parsed is None and _quote_or_angle().search(text, after, min(end, after + MAX_FALLBACK)):
             # A title or a <destination> may hold an unbalanced parenthesis: look a little
             # further than the matching ")" (a bounded window keeps this linear).
             parsed = _parse_destination(text, after, min(end, after + MAX_FALLBACK))

@@ -19,7 +19,6 @@ from .errors import EncodingError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _NEWLINE_SPLIT = re.compile(r"(\r\n|\r|\n)")
-_INVALID_CHAR = re.compile("[\udc80-\udcff]")
 _INVALID_RUN = re.compile("[\udc80-\udcff]+")
 
 # Magic numbers of common binary formats that are sometimes committed next to a README.
@@ -113,7 +112,8 @@ def _looks_binary(data: bytes) -> bool:
     if len(head) < 64 or b"\x00" not in head:
         return False
     nuls = head.count(0)
-    invalid = len(_INVALID_CHAR.findall(head.decode("utf-8", "surrogateescape")))
+    decoded = head.decode("utf-8", "surrogateescape")
+    invalid = len(decoded) - len(_INVALID_RUN.sub("", decoded))  # one escape per bad byte
     return nuls + invalid > 0.3 * len(head)
 
 

@@ -47,8 +47,10 @@ _TABLE = ("tool", "studylog-md")
 _EMPTY_HOST_MAP: Mapping[str, Any] = MappingProxyType({})
 # "$$" is a literal "$", "${NAME}" a variable; any other "${" is a mistake. A lone "$" is
 # literal, since tokens may contain one.
-_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{[^}]*\}?")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+# Pattern strings, not compiled patterns: few configurations use them, and ``re`` compiles and
+# caches them the first time they are used.
+_ENV_REF = r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{[^}]*\}?"
+_DURATION = r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$"
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -347,7 +349,7 @@ class _Reader:
 
     def duration(self, key: str, value: Any) -> float:
         if isinstance(value, str):
-            match = _DURATION.match(value)
+            match = re.match(_DURATION, value)
             if match is None:
                 raise self.error(
                     key, f"expected seconds or a duration such as '12h' or '7d', got {value!r}"
@@ -555,7 +557,7 @@ def _headers(reader: _Reader, key: str, value: Any) -> Mapping[str, Mapping[str,
 
 
 def _check_references(text: str, reader: _Reader, key: str) -> None:
-    for match in _ENV_REF.finditer(text):
+    for match in re.finditer(_ENV_REF, text):
         if match.group(0) != "$$" and match.group(1) is None:
             raise reader.error(
                 key, f"{match.group(0)!r} is not a variable reference; write ${{NAME}} or $$"
@@ -575,7 +577,7 @@ def _expand(text: str, env: Mapping[str, str], key: str, source: Path | None) ->
             )
         return env[name]
 
-    return _ENV_REF.sub(replace, text)
+    return re.sub(_ENV_REF, replace, text)
 
 
 def _host_matches(pattern: str, host: str) -> bool:

@@ -128,7 +128,7 @@ CATEGORY_HEADERS = frozenset(
 GENERATED_START = "<!-- studylog-md:stats -->"
 GENERATED_END = "<!-- /studylog-md:stats -->"
 
-_TASK_BOX = re.compile(r"(?:[-+*]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])")
+_TASK_BOX = r"(?:[-+*]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])"  # compiled on first use
 _HEADER_WORD = re.compile(r"[\w?✓✔✅☑]+")
 
 
@@ -304,7 +304,7 @@ class _Builder:
         line_index = tok.map[0]
         line = self.doc.lines[line_index]
         checked = tok.meta.get("checked") if tok.meta else None
-        box = _TASK_BOX.search(line) if checked is not None else None
+        box = re.search(_TASK_BOX, line) if checked is not None else None
         if box is None:
             text = _first_line_text(line)
             return ("item", _inline.scan(text, self.doc.references).text if text else None)
