@@ -91,6 +91,23 @@ def test_pyproject_without_our_table_does_not_hide_the_parent(tmp_path: Path) ->
     assert load_config(tmp_path / "pkg").source == parent
 
 
+def test_a_pyproject_that_never_names_us_is_not_parsed(tmp_path: Path) -> None:
+    # Another tool's pyproject.toml is skipped by a byte search, so a TOML mistake in it is
+    # not our error; one that names us is parsed, and its mistake is reported.
+    (tmp_path / ".git").mkdir()
+    parent = pyproject(tmp_path, "max-bytes = 333\n")
+    write(tmp_path / "pkg" / "pyproject.toml", "[project\nname = 'pkg'\n")
+    assert load_config(tmp_path / "pkg").source == parent
+    clear_cache()
+    bad = write(tmp_path / "pkg" / "pyproject.toml", "[tool.'studylog-md'\nmax-bytes = 1\n")
+    with pytest.raises(ConfigError, match="invalid TOML") as info:
+        load_config(tmp_path / "pkg")
+    assert str(bad) in str(info.value)
+    clear_cache()
+    quoted = write(tmp_path / "pkg" / "pyproject.toml", "[tool.'studylog-md']\nmax-bytes = 9\n")
+    assert load_config(tmp_path / "pkg").source == quoted
+
+
 def test_nearer_file_wins_and_files_are_not_merged(tmp_path: Path) -> None:
     pyproject(tmp_path, 'ignore = ["column-count"]\nmax-bytes = 5\n')
     inner = write(tmp_path / "sub" / ".studylog-md.toml", "max-bytes = 7\n")
