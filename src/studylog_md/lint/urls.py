@@ -251,6 +251,8 @@ def _utf8(char: str) -> bytes:
 def _normalize_escapes(text: str, safe: frozenset[str]) -> str:
     """One spelling per character: unreserved escapes decoded, other escapes in upper case,
     characters outside ``safe`` percent-encoded as UTF-8."""
+    if "%" not in text and safe.issuperset(text):
+        return text  # the usual case, at C speed: nothing to decode or encode
     out: list[str] = []
     i = 0
     n = len(text)
