@@ -372,21 +372,24 @@ def memory(
         return doc
 
     base = peak_memory(lambda: parse(text))
-    mib = 1024 * 1024
-    ours = peak_memory(load_entries)
-    report.add(
-        Row(
-            "peak memory loads+entries",
-            label,
-            ours / mib,
-            base / mib,
-            "MiB",
-            "markdown-it parse peak",
-            ratio=ours / base,
-            target=MEMORY_TARGET,
-            runs=1,
+
+    def add(name: str, ours: int) -> None:
+        mib = 1024 * 1024
+        report.add(
+            Row(
+                name,
+                label,
+                ours / mib,
+                base / mib,
+                "MiB",
+                "markdown-it parse peak",
+                ratio=ours / base,
+                target=MEMORY_TARGET,
+                runs=1,
+            )
         )
-    )
+
+    add("peak memory loads+entries", peak_memory(load_entries))
     if lint is None:
         return
     lint_fn = lint
@@ -395,20 +398,7 @@ def memory(
         doc = loads(text)
         return doc, lint_fn(doc, "generated.md")
 
-    ours = peak_memory(run_lint)
-    report.add(
-        Row(
-            "peak memory lint",
-            label,
-            ours / mib,
-            base / mib,
-            "MiB",
-            "markdown-it parse peak",
-            ratio=ours / base,
-            target=MEMORY_TARGET,
-            runs=1,
-        )
-    )
+    add("peak memory lint", peak_memory(run_lint))
 
 
 def growth(

@@ -253,12 +253,10 @@ def _has_our_table(pyproject: Path) -> bool:
     # TOML parser, whose import and parse (~7 ms) cost more than linting a small log. Every
     # spelling of the key ([tool.studylog-md], [tool."studylog-md"], dotted keys, an inline
     # table) contains these bytes; only a \u-escaped key would not, and nobody writes that.
-    try:
-        if b"studylog-md" not in pyproject.read_bytes():
-            return False
-    except OSError as exc:
-        raise ConfigError(f"cannot read configuration {pyproject}: {exc.strerror or exc}") from exc
-    document = _read_toml(pyproject)
+    data = _read_bytes(pyproject)
+    if b"studylog-md" not in data:
+        return False
+    document = _parse_toml(pyproject, data)
     tool = document.get("tool")
     return isinstance(tool, dict) and "studylog-md" in tool
 
@@ -270,16 +268,23 @@ def _close_matches(word: str, possibilities: Sequence[str], n: int, cutoff: floa
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    return _parse_toml(path, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration {path}: {exc.strerror or exc}") from exc
+
+
+def _parse_toml(path: Path, data: bytes) -> dict[str, Any]:
     # Imported here: most runs find no configuration file and need no TOML parser.
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read configuration {path}: {exc.strerror or exc}") from exc
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

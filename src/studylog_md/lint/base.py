@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ..edit_types import Replacement
+from ..markers import DEFAULT_VOCABULARY, Vocabulary
 from .diagnostic import Diagnostic, Fix, Severity
 from .options import LintOptions
 
@@ -148,6 +149,11 @@ class LintContext:
 
             self._now = self.options.now or datetime.now(timezone.utc)
         return self._now
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The document's status vocabulary (the default one for a hand-built document)."""
+        return self.doc.vocabulary or DEFAULT_VOCABULARY
 
     @property
     def text(self) -> str:

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from ..markers import DEFAULT_SPELLING, VS15, VS16, Status, Vocabulary
+from ..markers import DEFAULT_SPELLING, VS15, VS16, Status
 from ..model import Entry, Table
 from .base import LintContext, rule
 from .diagnostic import Diagnostic, Fix, Severity
 from .rules_rows import looks_shifted
 
 _STATUS_WORDS = {Status.DONE: "done", Status.TODO: "to do", Status.IN_PROGRESS: "in progress"}
-
-
-def _vocabulary(ctx: LintContext) -> Vocabulary:
-    return ctx.doc.vocabulary or Vocabulary()
 
 
 def _has_status_cell(entry: Entry) -> bool:
@@ -58,7 +54,7 @@ def missing_status(ctx: LintContext) -> Iterator[Diagnostic]:
         todo = _spelling(source, Status.TODO)
         done = _spelling(source, Status.DONE)
         where = "this table" if own else "this file"
-        vocab = _vocabulary(ctx)
+        vocab = ctx.vocabulary
         for entry in table.entries:
             if entry.marker or not _has_status_cell(entry) or entry.row is None:
                 continue
@@ -92,7 +88,7 @@ def _bare(text: str) -> str:
     needs="logs",
 )
 def unknown_status(ctx: LintContext) -> Iterator[Diagnostic]:
-    vocab = _vocabulary(ctx)
+    vocab = ctx.vocabulary
     for table in ctx.log_tables:
         for entry in table.entries:
             if entry.status is not Status.UNKNOWN or not entry.marker:
@@ -196,7 +192,7 @@ def _minorities(ctx: LintContext, *, by_base: bool) -> Iterator[tuple[Entry, str
     ``by_base``: spellings that differ beyond variation selectors (inconsistent-marker);
     otherwise entries whose marker has the usual base but not its variation selectors.
     """
-    vocab = _vocabulary(ctx)
+    vocab = ctx.vocabulary
     for table in ctx.log_tables:
         groups: dict[Status, list[Entry]] = {}
         for entry in table.entries:

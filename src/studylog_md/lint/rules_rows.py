@@ -236,7 +236,7 @@ def row_without_pipes(ctx: LintContext) -> Iterator[Diagnostic]:
 )
 def column_count(ctx: LintContext) -> Iterator[Diagnostic]:
     lines = ctx.doc.lines
-    vocab = ctx.doc.vocabulary or Vocabulary()
+    vocab = ctx.vocabulary
     for table in ctx.doc.tables:
         want = table.columns
         empty_cell: str | None = None
