@@ -5,9 +5,10 @@ Only verdicts that will not change in a minute are stored: ``ok``, ``redirected`
 checked again next time. Neither request headers nor tokens are stored; URLs are stored with
 their credentials redacted.
 
-WAL mode and a busy timeout make the file safe for several processes at once (pre-commit
-runs hooks in parallel; a CI matrix may share a cache directory). The cache is disposable: a
-write that cannot get the lock in time is dropped, not reported.
+WAL mode and a busy timeout (plus a wait of our own while a new file is switched to WAL)
+make the file safe for several processes at once (pre-commit runs hooks in parallel; a CI
+matrix may share a cache directory). The cache is disposable: a write that cannot get the
+lock in time is dropped, not reported.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
 # Entries older than this are deleted when a cache is opened, whatever max_cache_age asks.
 PRUNE_AFTER = 30 * 86400.0
+# SQLite's primary result code for "database is locked" (sqlite3.SQLITE_BUSY, which the
+# type stubs this project checks against do not list).
+_SQLITE_BUSY = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -46,6 +50,29 @@ def is_settled(result: LinkResult) -> bool:
     return result.verdict == "dead" and result.status in (404, 410)
 
 
+def _enable_wal(db: sqlite3.Connection) -> None:
+    """Switch ``db`` to WAL mode, waiting for other connections as the busy timeout would.
+
+    SQLite answers ``PRAGMA journal_mode = WAL`` with SQLITE_BUSY at once, without calling
+    the busy handler, while another connection is switching the same new file (four threads
+    opening one fresh cache failed about one time in ten here). So the wait is ours.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            # Extended codes (SQLITE_BUSY_RECOVERY...) carry the primary code in the low byte.
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != _SQLITE_BUSY:
+                raise
+            if time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
 class LinkCache:
     """Settled verdicts keyed by URL and a *context* (what else could change the answer)."""
 
@@ -57,7 +84,7 @@ class LinkCache:
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
             )
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(self._db)
             self._db.execute("PRAGMA synchronous = NORMAL")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
