@@ -80,10 +80,10 @@ class LinkCache:
         self._max_age = max_age
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # connect's timeout is SQLite's busy timeout (sqlite3_busy_timeout).
             self._db = sqlite3.connect(
                 str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
             )
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             _enable_wal(self._db)
             self._db.execute("PRAGMA synchronous = NORMAL")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
