@@ -27,11 +27,11 @@ except ImportError:  # replay mode only
 if atheris is not None:
     with atheris.instrument_imports():
         from studylog_md import Status, StudylogError, load_bytes, loads
-        from studylog_md._lines import split_lines
+        from studylog_md.document._lines import split_lines
         from studylog_md.lint.engine import fix_until_stable, lint_document
 else:
     from studylog_md import Status, StudylogError, load_bytes, loads
-    from studylog_md._lines import split_lines
+    from studylog_md.document._lines import split_lines
     from studylog_md.lint.engine import fix_until_stable, lint_document
 
 # Each input is parsed once per status change; a handful keeps an iteration fast.

@@ -16,7 +16,7 @@ import pytest
 from studylog_md.cli import cli
 from studylog_md.cli._common import run
 from studylog_md.config import clear_cache
-from studylog_md.edit_types import apply_replacements
+from studylog_md.document.replace import apply_replacements
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "STUDY_LOG.md"
@@ -363,7 +363,8 @@ def test_disable_file_comment(repo: Path) -> None:
 
 def _expected_after_fix(data: bytes) -> bytes:
     """The original bytes with exactly the fix spans replaced (the engine's own findings)."""
-    from studylog_md import _lines, load_bytes
+    from studylog_md import load_bytes
+    from studylog_md.document import _lines
     from studylog_md.lint.engine import lint_document
 
     doc = load_bytes(data, path="x.md")
@@ -598,7 +599,7 @@ def test_command_module_imports_only_click_and_the_standard_library() -> None:
     code = (
         "import sys, studylog_md.cli.lint_cmd\n"
         "heavy = [m for m in ('markdown_it', 'mdit_py_plugins', 'studylog_md.lint.engine',"
-        " 'studylog_md.parse', 'studylog_md.config') if m in sys.modules]\n"
+        " 'studylog_md.document.parse', 'studylog_md.config') if m in sys.modules]\n"
         "print(heavy)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

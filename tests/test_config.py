@@ -16,8 +16,8 @@ from studylog_md.config import (
     load_config,
     load_config_file,
 )
+from studylog_md.document.markers import Status
 from studylog_md.errors import ConfigError
-from studylog_md.markers import Status
 from studylog_md.safe_write import DEFAULT_MAX_BYTES
 
 

@@ -11,8 +11,8 @@ from shared_paths import corpus_files
 
 import studylog_md
 from studylog_md import Status
+from studylog_md.document.model import Document
 from studylog_md.errors import AmbiguousQuery, EditError, NotFound
-from studylog_md.model import Document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "edit"
 CASES = [
@@ -136,8 +136,8 @@ def test_every_unique_title_toggles_by_title_and_back(path: Path) -> None:
     Toggling back restores the bytes whenever the entry's marker is the one its table would
     choose for its status (a count such as `3/7` or a lone empty cell cannot come back).
     """
+    from studylog_md.document.query import normalize, rank_matches
     from studylog_md.edit import choose_marker
-    from studylog_md.query import normalize, rank_matches
 
     data = path.read_bytes()
     original = studylog_md.load_bytes(data)

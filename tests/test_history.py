@@ -13,7 +13,7 @@ import pytest
 
 import studylog_md
 from studylog_md.cli import main
-from studylog_md.history import match_entries, title_key, url_key
+from studylog_md.progress.history import match_entries, title_key, url_key
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -227,7 +227,7 @@ def _flipped(status: Status) -> Status:
 
 def _split(text: str) -> list[str]:
     # Our own line split (str.splitlines would also split on U+2028 and friends).
-    from studylog_md._lines import split_lines
+    from studylog_md.document._lines import split_lines
 
     lines, endings = split_lines(text)
     return [a + b for a, b in zip(lines, endings)]

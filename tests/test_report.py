@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import studylog_md
-from studylog_md.edit_types import Replacement, apply_replacements
+from studylog_md.document.replace import Replacement, apply_replacements
 from studylog_md.lint.diagnostic import Diagnostic, Fix, Severity
 from studylog_md.lint.engine import apply_fixes, lint_document
 from studylog_md.lint.registry import RULES

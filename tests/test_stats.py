@@ -11,9 +11,9 @@ import click
 import pytest
 
 import studylog_md
-from studylog_md import badge
 from studylog_md.cli import main
-from studylog_md.stats import (
+from studylog_md.progress import badge
+from studylog_md.progress.stats import (
     END_MARKER,
     START_MARKER,
     Counts,
@@ -409,7 +409,7 @@ def test_a_block_in_a_list_item_keeps_its_indentation(
 
 def test_colour_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
     from studylog_md.cli.stats_cmd import _print_text
-    from studylog_md.stats import combine, file_stats
+    from studylog_md.progress.stats import combine, file_stats
 
     report = combine([file_stats(studylog_md.loads(LOG))])
     _print_text(report, color=True)
@@ -422,8 +422,8 @@ def test_colour_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_block_round_trip_on_every_corpus_file() -> None:
-    from studylog_md._lines import decode, dominant_newline, encode, split_lines
-    from studylog_md.stats import file_stats, update_block
+    from studylog_md.document._lines import decode, dominant_newline, encode, split_lines
+    from studylog_md.progress.stats import file_stats, update_block
 
     corpus = SHARED / "corpus"
     files = sorted(corpus.glob("*.md")) if corpus.is_dir() else []

@@ -12,9 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from studylog_md import svg
 from studylog_md.cli import main
-from studylog_md.stats import Counts, FileStats, Report, SectionStats, combine, display_width
+from studylog_md.progress import svg
+from studylog_md.progress.stats import (
+    Counts,
+    FileStats,
+    Report,
+    SectionStats,
+    combine,
+    display_width,
+)
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 Pixels = list[list[tuple[int, int, int]]]

@@ -1,4 +1,4 @@
-"""URL canonicalisation, tracking parameters and signed-URL expiry (``studylog_md.lint.urls``)."""
+"""URL canonicalisation, tracking parameters and signed-URL expiry (``studylog_md.urls``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studylog_md.lint.urls import (
+from studylog_md.urls import (
     Expiry,
     canonical_url,
     expiry,

@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - at run time these are imported on first use
+    from .document.markers import Status, Vocabulary
+    from .document.model import Cell, Document, Entry, Link, Row, Section, Table
     from .errors import (
         AmbiguousQuery,
         EditError,
@@ -28,8 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover - at run time these are imported on first 
         WriteError,
     )
     from .io import load, load_bytes, loads
-    from .markers import Status, Vocabulary
-    from .model import Cell, Document, Entry, Link, Row, Section, Table
 
 # Where each public name lives. Names are imported on first use (PEP 562): the console script
 # imports ``studylog_md.cli``, hence this package, before it knows the command, and
@@ -49,15 +49,15 @@ _LAZY = {
     "load": "io",
     "load_bytes": "io",
     "loads": "io",
-    "Status": "markers",
-    "Vocabulary": "markers",
-    "Cell": "model",
-    "Document": "model",
-    "Entry": "model",
-    "Link": "model",
-    "Row": "model",
-    "Section": "model",
-    "Table": "model",
+    "Status": "document.markers",
+    "Vocabulary": "document.markers",
+    "Cell": "document.model",
+    "Document": "document.model",
+    "Entry": "document.model",
+    "Link": "document.model",
+    "Row": "document.model",
+    "Section": "document.model",
+    "Table": "document.model",
 }
 
 __version__ = "0.1.0"

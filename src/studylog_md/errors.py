@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Entry
+    from .document.model import Entry
 
 
 class StudylogError(Exception):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import _lines
-from .markers import Vocabulary
-from .model import Document
+from .document import _lines
+from .document.markers import Vocabulary
+from .document.model import Document
 
 
 def loads(text: str, *, path: str | None = None, vocabulary: Vocabulary | None = None) -> Document:
     """Parse a study log from a string (a leading U+FEFF is kept as a BOM)."""
-    from .parse import build
+    from .document.parse import build
 
     bom = text.startswith("\ufeff")
     if bom:
@@ -25,7 +25,7 @@ def load_bytes(
     data: bytes, *, path: str | None = None, vocabulary: Vocabulary | None = None
 ) -> Document:
     """Parse a study log from its bytes; refuses UTF-16/32 and binary data."""
-    from .parse import build
+    from .document.parse import build
 
     text, bom = _lines.decode(data, path)
     lines, endings = _lines.split_lines(text)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from studylog_md.linkcheck import LinkCheckOptions, check_links, redact
 from studylog_md.linkcheck.addresses import NumericHostError, parse_ip_host
 from studylog_md.linkcheck.resolve import ResolveError
-from studylog_md.linkcheck.urls import InvalidURL, parse_target
+from studylog_md.linkcheck.targets import InvalidURL, parse_target
 
 PIECES = st.sampled_from(
     ["http://", "https://", "HTTP://", "u:p@", "[", "]", "::1", "0x7f", ".", "1", ":", "80",

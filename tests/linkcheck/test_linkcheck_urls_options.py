@@ -9,7 +9,7 @@ from studylog_md.linkcheck import LinkCheckConfigError, LinkCheckOptions, check_
 from studylog_md.linkcheck.hosts import parse_retry_after
 from studylog_md.linkcheck.options import compile_excludes
 from studylog_md.linkcheck.sites import MissingVariable, Sites
-from studylog_md.linkcheck.urls import InvalidURL, join_location, parse_target
+from studylog_md.linkcheck.targets import InvalidURL, join_location, parse_target
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import studylog_md
+from studylog_md.document.model import Document
 from studylog_md.lint.diagnostic import Diagnostic
 from studylog_md.lint.engine import LintOptions, apply_fixes, lint_document
 from studylog_md.lint.registry import RULES
-from studylog_md.model import Document
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []

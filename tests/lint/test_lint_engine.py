@@ -7,7 +7,7 @@ import re
 import pytest
 
 import studylog_md
-from studylog_md.edit_types import Replacement
+from studylog_md.document.replace import Replacement
 from studylog_md.errors import ConfigError, EncodingError
 from studylog_md.lint.diagnostic import Diagnostic, Fix, Severity
 from studylog_md.lint.engine import (

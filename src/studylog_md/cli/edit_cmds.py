@@ -78,8 +78,8 @@ def toggle_cmd(
     (case-insensitive). Exit codes: 0 done; 2 no match, several matches, unreadable file or
     the file changed underneath (nothing written); 3 internal error (nothing written).
     """
+    from ..document.markers import Status
     from ..errors import AmbiguousQuery
-    from ..markers import Status
 
     target = Status(to) if to else None
     try:
@@ -126,7 +126,7 @@ def add_cmd(
     Exit codes: 0 added; 2 no such heading, no table there, a duplicate, unreadable file;
     3 internal error (nothing written).
     """
-    from ..markers import Status
+    from ..document.markers import Status
 
     return _edit_file(
         file,

@@ -13,7 +13,7 @@ import click
 from ._common import EXIT_OK, err, out
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..history import StatusEvent
+    from ..progress.history import StatusEvent
 
 # How each kind of event is introduced in the text output, in the order they are shown.
 _HEADINGS = {
@@ -40,7 +40,7 @@ def history_cmd(file: str, since: str | None, fmt: str) -> int:
     Entries are followed by URL and title, so reordered rows and edited notes are not changes.
     Only committed versions count.
     """
-    from ..history import read_history
+    from ..progress.history import read_history
     from ._common import vocabulary_for
 
     keep = _since_filter(since)

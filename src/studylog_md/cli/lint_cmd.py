@@ -32,9 +32,9 @@ from ._common import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
+    from ..document.model import Document
     from ..lint.diagnostic import Diagnostic
     from ..lint.options import LintOptions
-    from ..model import Document
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -385,7 +385,8 @@ class _Fixed:
 
 def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed:
     """Parse ``data``, apply every safe fix, and lint the result again."""
-    from .. import _lines, load_bytes
+    from .. import load_bytes
+    from ..document import _lines
     from ..lint.engine import fix_until_stable, lint_document
 
     vocabulary = config.vocabulary()
@@ -430,7 +431,7 @@ def _fix_file(path: str, session: _Session, config: Config, *, in_place: bool, q
 
 
 def _fix_dry_run(path: str, session: _Session, config: Config) -> None:
-    from .. import _lines
+    from ..document import _lines
 
     data, shown = _read(path, session, config)
     result = _fixed(data, shown, session, config)
@@ -537,7 +538,7 @@ def _diff(shown: str, before: str, after: str) -> str:
     """A unified diff of two texts, split on our line endings (never ``str.splitlines``)."""
     import difflib
 
-    from .. import _lines
+    from ..document import _lines
 
     old = ["".join(pair) for pair in zip(*_lines.split_lines(before), strict=True)]
     new = ["".join(pair) for pair in zip(*_lines.split_lines(after), strict=True)]

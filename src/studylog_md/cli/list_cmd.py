@@ -24,8 +24,8 @@ def list_cmd(
     files: tuple[str, ...], status: str | None, section: str | None, fmt: str, max_bytes: int | None
 ) -> int:
     """List the entries of study logs (table rows and task-list items)."""
+    from ..document.query import in_section
     from ..errors import StudylogError
-    from ..query import in_section
 
     rows: list[dict[str, object]] = []
     code = EXIT_OK

@@ -15,7 +15,7 @@ import click
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USER, committing, err, out, unique_paths
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..stats import Counts, FileStats, GroupBy, Report
+    from ..progress.stats import Counts, FileStats, GroupBy, Report
 
 BAR_WIDTH = 20
 LABEL_MAX = 60
@@ -98,7 +98,7 @@ def stats_cmd(
             code = max(code, exc.exit_code)
             continue
         per_file.append(stats)
-    from ..stats import combine
+    from ..progress.stats import combine
 
     report = combine(per_file)
     if svg_path or badge_path:
@@ -113,7 +113,7 @@ def stats_cmd(
 
 
 def _count(path: str, *, by: GroupBy, max_bytes: int | None) -> FileStats:
-    from ..stats import file_stats
+    from ..progress.stats import file_stats
     from ._common import read_document
 
     doc = read_document(path, max_bytes=max_bytes)
@@ -128,9 +128,9 @@ def _block(
     A file without a block is an error, unless ``skip_missing`` (then it is only counted).
     """
     from .. import load_bytes
-    from .._lines import encode
+    from ..document._lines import encode
+    from ..progress.stats import file_stats, find_blocks, update_block
     from ..safe_write import DEFAULT_MAX_BYTES, Snapshot, editing, read_file, write_back
-    from ..stats import file_stats, find_blocks, update_block
     from ._common import vocabulary_for
 
     limit = max_bytes or DEFAULT_MAX_BYTES
@@ -161,8 +161,8 @@ def _block(
 
 
 def _outputs(report: Report, svg_path: str | None, badge_path: str | None, label: str) -> int:
-    from .. import badge, svg
     from ..errors import WriteError
+    from ..progress import badge, svg
 
     code = EXIT_OK
     jobs = []
@@ -232,7 +232,7 @@ _HEADERS = ("Done", "To do", "In progress", "Unknown", "%")
 
 
 def _print_text(report: Report, *, color: bool) -> None:
-    from ..stats import display_width
+    from ..progress.stats import display_width
 
     several = len(report.files) > 1
     rows = [(_label(s.section, s.file if several else None), s.counts) for s in report.sections]
@@ -253,7 +253,7 @@ def _print_text(report: Report, *, color: bool) -> None:
 
 
 def _label(section: tuple[str, ...], file: str | None) -> str:
-    from ..stats import display_width, truncate
+    from ..progress.stats import display_width, truncate
 
     parts = list(section) or ["(top of file)"]
     text = " › ".join(parts)
@@ -266,7 +266,7 @@ def _label(section: tuple[str, ...], file: str | None) -> str:
 
 
 def _pad(text: str, width: int) -> str:
-    from ..stats import display_width
+    from ..progress.stats import display_width
 
     return text + " " * (width - display_width(text))
 
@@ -280,8 +280,8 @@ def _line(
     *,
     bold: bool = False,
 ) -> str:
-    from ..badge import colour
-    from ..stats import bar
+    from ..progress.badge import colour
+    from ..progress.stats import bar
 
     values = (counts.done, counts.todo, counts.in_progress, counts.unknown)
     cells = [str(v).rjust(w) for v, w in zip(values, numbers[:-1], strict=True)]

@@ -17,7 +17,7 @@ from .options import (
     LinkResult,
     Verdict,
 )
-from .urls import redact
+from .targets import redact
 
 __all__ = [
     "DEFAULT_USER_AGENT",

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .options import LinkCheckConfigError, LinkResult
-from .urls import redact
+from .targets import redact
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000

@@ -28,7 +28,7 @@ from .options import (
 )
 from .resolve import AddressBook, Resolver, system_resolver
 from .sites import MissingVariable, Sites
-from .urls import InvalidURL, Target, join_location, parse_target, redact, scheme_of
+from .targets import InvalidURL, Target, join_location, parse_target, redact, scheme_of
 
 Progress = Callable[[int, int, int], None]
 

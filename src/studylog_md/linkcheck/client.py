@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .urls import Target, decoded_fragment
+from .targets import Target, decoded_fragment
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 200

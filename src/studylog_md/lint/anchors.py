@@ -199,7 +199,7 @@ def html_anchors(text: str) -> set[str]:
 
 def _markdown_headings(source: str) -> list[str]:
     """The inline Markdown of every heading of ``source``, in order (ATX and setext)."""
-    from ..parse import parse_tokens
+    from ..document.parse import parse_tokens
 
     tokens = parse_tokens(source.removeprefix("\ufeff"), {})
     return [

@@ -12,15 +12,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from ..edit_types import Replacement
-from ..markers import DEFAULT_VOCABULARY, Vocabulary
+from ..document.markers import DEFAULT_VOCABULARY, Vocabulary
+from ..document.replace import Replacement
 from .diagnostic import Diagnostic, Fix, Severity
 from .options import LintOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     from datetime import datetime
 
-    from ..model import Document, Table
+    from ..document.model import Document, Table
 
 # What a rule needs from the document; the engine skips the rule when the document has none,
 # so a Markdown file without study-log tables costs next to nothing.

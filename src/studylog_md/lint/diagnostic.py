@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
-from ..edit_types import Replacement
+from ..document.replace import Replacement
 
 # Immutable records in studylog_md.lint are NamedTuples, mutable state is plain classes with
 # __slots__, not dataclasses: the pre-commit hook starts a process per commit, and a frozen

@@ -11,10 +11,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 
-from .. import _lines
-from ..edit_types import Replacement, apply_replacements
+from ..document import _lines
+from ..document.model import Document
+from ..document.replace import Replacement, apply_replacements
 from ..errors import ConfigError
-from ..model import Document
 from .base import SPECS, LintContext, RuleSpec
 from .diagnostic import Diagnostic
 from .options import LintOptions
@@ -163,7 +163,7 @@ def fix_until_stable(
     Fixes that waited because they overlapped an earlier one are applied in later rounds; the
     result is a fixed point (fixing it again changes nothing).
     """
-    from ..parse import build
+    from ..document.parse import build
 
     total = 0
     text = doc.dumps()

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ..edit_types import Replacement
+from ..document.replace import Replacement
 from .base import SPECS, declare
 from .diagnostic import Diagnostic, Fix, Severity
 from .suppress import Suppressions
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..document.model import Document, Link
     from ..linkcheck import LinkCheckOptions, LinkResult
-    from ..model import Document, Link
 
 declare(
     "SL030",

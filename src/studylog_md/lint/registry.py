@@ -6,17 +6,17 @@ check in :data:`studylog_md.lint.base.SPECS`; ``RULES`` is the reporters' view o
 
 from __future__ import annotations
 
-from . import (  # noqa: F401 - imported for their @rule registrations
-    online,
-    rules_duplicates,
-    rules_links,
-    rules_markers,
-    rules_rows,
-    rules_text,
-)
+from . import online  # noqa: F401 - imported for its @rule registrations
 from .base import SPECS, declare
 from .diagnostic import Severity
 from .report import RuleMeta
+from .rules import (  # noqa: F401 - imported for their @rule registrations
+    duplicates,
+    links,
+    markers,
+    rows,
+    text,
+)
 
 # Not a check: the finding ``lint_bytes_error`` makes for a file that cannot be read at all.
 declare(

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Document
+    from ..document.model import Document
 
 # Compiled on first use (by ``re``'s own cache): most files have no directive at all.
 _DIRECTIVE = (

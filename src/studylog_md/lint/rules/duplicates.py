@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from ..model import Entry
-from .base import LintContext, rule
-from .diagnostic import Diagnostic, Severity
-from .urls import canonical_url
+from ...document.model import Entry
+from ...urls import canonical_url
+from ..base import LintContext, rule
+from ..diagnostic import Diagnostic, Severity
 
 _NOT_WORD = re.compile(r"[\W_]+")
 

@@ -15,7 +15,7 @@ from . import _lines
 from .markers import Status, Vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .edit import Change
+    from ..edit import Change
 
 
 # The parts that never change after parsing are NamedTuples; the ones an edit updates (Table,
@@ -376,13 +376,13 @@ class Document:
 
     def set_status(self, entry: Entry, status: Status) -> Change:
         """Change ``entry``'s marker in place; nothing else in the file moves."""
-        from .edit import set_status
+        from ..edit import set_status
 
         return set_status(self, entry, status)
 
     def toggle(self, query: str, *, to: Status | None = None, section: str | None = None) -> Change:
         """Flip (or set, with ``to``) the status of the one entry ``query`` names."""
-        from .edit import toggle
+        from ..edit import toggle
 
         return toggle(self, query, to=to, section=section)
 
@@ -397,7 +397,7 @@ class Document:
         allow_duplicate: bool = False,
     ) -> Change:
         """Append an entry to the table (or task list) directly under ``section``."""
-        from .edit import add_entry
+        from ..edit import add_entry
 
         return add_entry(
             self,
@@ -411,6 +411,6 @@ class Document:
 
     def save(self, path: str | os.PathLike[str] | None = None) -> bool:
         """Write the document atomically; returns False when the bytes did not change."""
-        from .io import save
+        from ..io import save
 
         return save(self, path)

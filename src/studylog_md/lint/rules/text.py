@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 
-from .base import LintContext, rule
-from .diagnostic import Diagnostic, Fix, Severity
+from ..base import LintContext, rule
+from ..diagnostic import Diagnostic, Fix, Severity
 
 _JOINERS = frozenset("\u200c\u200d")  # ZWNJ, ZWJ
 _MARKS = frozenset("\u200e\u200f")  # LRM, RLM

@@ -19,12 +19,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from .edit_types import Replacement, apply_replacements
-from .errors import UserError
-from .markers import Status
+from ..document.markers import Status
+from ..document.replace import Replacement, apply_replacements
+from ..errors import UserError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Document, Entry
+    from ..document.model import Document, Entry
 
 GroupBy = Literal["leaf", "top"]
 

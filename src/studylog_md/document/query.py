@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from .errors import AmbiguousQuery, NotFound
+from ..errors import AmbiguousQuery, NotFound
 from .model import Entry
 
 _NOISE = re.compile(r"[*_`~]+")

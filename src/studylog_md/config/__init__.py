@@ -22,12 +22,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import ConfigError
-from .safe_write import DEFAULT_MAX_BYTES
+from ..errors import ConfigError
+from ..safe_write import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .lint.options import LintOptions
-    from .markers import Vocabulary
+    from ..document.markers import Vocabulary
+    from ..lint.options import LintOptions
 
 __all__ = [
     "CONFIG_FILE",
@@ -130,7 +130,7 @@ class Config(NamedTuple):
 
     def vocabulary(self) -> Vocabulary:
         """The default status markers plus this project's extra spellings."""
-        from .markers import DEFAULT_VOCABULARY, Vocabulary
+        from ..document.markers import DEFAULT_VOCABULARY, Vocabulary
 
         if not (self.done_markers or self.todo_markers or self.in_progress_markers):
             return DEFAULT_VOCABULARY
@@ -151,7 +151,7 @@ class Config(NamedTuple):
 
     def lint_options(self, path: Path) -> LintOptions:
         """The engine's options for ``path`` (per-file-ignores applied)."""
-        from .lint.options import LintOptions
+        from ..lint.options import LintOptions
 
         # repo_root stays None: the engine finds the nearest ``.git`` above the file itself.
         return LintOptions(
@@ -391,7 +391,7 @@ def _describe(value: Any) -> str:
 
 def _rule_names(keys: tuple[str, ...], reader: _Reader, key: str) -> list[str]:
     """Canonical rule names for names or codes; an unknown one is an error naming it."""
-    from .lint.registry import RULES, rule_by_code_or_name
+    from ..lint.registry import RULES, rule_by_code_or_name
 
     names: list[str] = []
     for item in keys:

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..model import Link
-from . import anchors, urls
-from .base import LintContext, rule
-from .diagnostic import Diagnostic, Fix, Severity
+from ... import urls
+from ...document.model import Link
+from .. import anchors
+from ..base import LintContext, rule
+from ..diagnostic import Diagnostic, Fix, Severity
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # Compiled on first use (by ``re``'s cache): only rare links need them.

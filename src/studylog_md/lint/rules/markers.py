@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from ..markers import DEFAULT_SPELLING, VS15, VS16, Status
-from ..model import Entry, Table
-from .base import LintContext, rule
-from .diagnostic import Diagnostic, Fix, Severity
-from .rules_rows import looks_shifted
+from ...document.markers import DEFAULT_SPELLING, VS15, VS16, Status
+from ...document.model import Entry, Table
+from ..base import LintContext, rule
+from ..diagnostic import Diagnostic, Fix, Severity
+from .rows import looks_shifted
 
 _STATUS_WORDS = {Status.DONE: "done", Status.TODO: "to do", Status.IN_PROGRESS: "in progress"}
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .cells import escape_cell, split_row
-from .errors import EditError, SafetyCheckError
-from .markers import DEFAULT_SPELLING, DEFAULT_VOCABULARY, Status, Vocabulary
-from .model import Cell, Document, Entry, Row, Section, Table
-from .query import find_entry, normalize
+from ..document.cells import escape_cell, split_row
+from ..document.markers import DEFAULT_SPELLING, DEFAULT_VOCABULARY, Status, Vocabulary
+from ..document.model import Cell, Document, Entry, Row, Section, Table
+from ..document.query import find_entry, normalize
+from ..errors import EditError, SafetyCheckError
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +175,7 @@ def _check_row(
     status: Status,
 ) -> Row:
     """Re-split and re-parse the edited row; confirm only the marker changed."""
-    from .parse import _is_status_header, parse_tokens
+    from ..document.parse import _is_status_header, parse_tokens
 
     table, row = entry.table, entry.row
     if table is None or row is None or table.status_col is None:
@@ -219,7 +219,7 @@ def _check_row(
 
 
 def _check_task(old_line: str, new_line: str, entry: Entry, status: Status) -> None:
-    from .parse import parse_tokens
+    from ..document.parse import parse_tokens
 
     tokens = parse_tokens(new_line.lstrip(" \t>"), {})
     items = [t for t in tokens if t.type == "list_item_open" and t.meta.get("checked") is not None]
@@ -248,14 +248,14 @@ def _duplicate_of(doc: Document, title: str, url: str | None) -> Entry | None:
     key = normalize(title)
     canonical = None
     if url:
-        from .lint.urls import canonical_url
+        from ..urls import canonical_url
 
         canonical = canonical_url(url)
     for entry in doc.entries:
         if key and normalize(entry.title) == key:
             return entry
         if canonical and entry.url:
-            from .lint.urls import canonical_url
+            from ..urls import canonical_url
 
             if canonical_url(entry.url) == canonical:
                 return entry
@@ -277,7 +277,7 @@ def add_entry(
     allow_duplicate: bool = False,
 ) -> Change:
     """Append an entry to the table (or task list) directly under the heading ``section``."""
-    from .parse import build
+    from ..document.parse import build
 
     title = " ".join(title.split())
     if not title:

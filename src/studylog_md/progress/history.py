@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .errors import StudylogError, UserError
-from .markers import Status
+from ..document.markers import Status
+from ..errors import StudylogError, UserError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .markers import Vocabulary
+    from ..document.markers import Vocabulary
 
 EventKind = Literal["added", "finished", "started", "reopened", "changed"]
 
@@ -332,7 +332,7 @@ def read_history(path: str | os.PathLike[str], *, vocabulary: Vocabulary | None 
     git does not track it. Versions that cannot be parsed (a binary blob, UTF-16) are skipped
     and listed in :attr:`History.skipped`.
     """
-    from .io import load_bytes
+    from ..io import load_bytes
     from .stats import counted_entries
 
     versions = list_versions(path)

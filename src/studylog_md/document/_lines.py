@@ -15,7 +15,7 @@ import codecs
 import re
 from collections import Counter
 
-from .errors import EncodingError
+from ..errors import EncodingError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _NEWLINE_SPLIT = re.compile(r"(\r\n|\r|\n)")

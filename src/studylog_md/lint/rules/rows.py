@@ -12,13 +12,13 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 
-from .. import _inline
-from ..cells import split_row
-from ..edit_types import Replacement
-from ..markers import Status, Vocabulary
-from ..model import Row, Table
-from .base import LintContext, rule
-from .diagnostic import Diagnostic, Fix, Severity
+from ...document import _inline
+from ...document.cells import split_row
+from ...document.markers import Status, Vocabulary
+from ...document.model import Row, Table
+from ...document.replace import Replacement
+from ..base import LintContext, rule
+from ..diagnostic import Diagnostic, Fix, Severity
 
 _SNIPPET = 30
 
