@@ -16,6 +16,7 @@ SEED = SHARED / "seed" / "STUDY_LOG.md"
 CORPUS = SHARED / "corpus"
 SPEC = SHARED / "spec"
 EXAMPLE = ROOT / "examples" / "STUDY_LOG.md"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def corpus_files() -> list[Path]:

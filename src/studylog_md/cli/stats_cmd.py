@@ -129,7 +129,8 @@ def _block(
     """
     from .. import load_bytes
     from ..document._lines import encode
-    from ..progress.stats import file_stats, find_blocks, update_block
+    from ..progress.block import find_blocks
+    from ..progress.stats import file_stats, update_block
     from ..safe_write import DEFAULT_MAX_BYTES, Snapshot, editing, read_file, write_back
     from ._common import vocabulary_for
 

@@ -333,7 +333,7 @@ def read_history(path: str | os.PathLike[str], *, vocabulary: Vocabulary | None 
     and listed in :attr:`History.skipped`.
     """
     from ..io import load_bytes
-    from .stats import counted_entries
+    from .block import counted_entries
 
     versions = list_versions(path)
     contents = read_versions(path, versions)

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from shared_paths import SHARED
 
 from studylog_md.cli import main
 from studylog_md.progress import svg
@@ -25,7 +26,6 @@ from studylog_md.progress.stats import (
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 Pixels = list[list[tuple[int, int, int]]]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seed" / "STUDY_LOG.md"
 
 # Sections with known proportions: 0, 1/4, 1/2, 3/4, 7/11, 1/19 and all done.

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from dotted import read_fixtures
+from shared_paths import FIXTURES
 
 import studylog_md
 from studylog_md import Entry
 
-FIXTURES = Path(__file__).parent / "fixtures" / "parse"
+FIXTURES = FIXTURES / "parse"
 CASES = [
     pytest.param(path, line, md, expected, id=f"{path.name}:{line}:{title}")
     for path in sorted(FIXTURES.glob("*.md"))

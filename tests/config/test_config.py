@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from shared_paths import ROOT
 
 from studylog_md.config import (
     Config,
@@ -443,7 +444,7 @@ def test_load_config_file_reads_one_file(tmp_path: Path) -> None:
 def test_the_examples_in_the_documentation_are_valid(tmp_path: Path) -> None:
     import re
 
-    docs = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+    docs = ROOT / "docs" / "configuration.md"
     blocks = re.findall(r"```toml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
     assert len(blocks) == 2
     pyproject_example = write(tmp_path / "a" / "pyproject.toml", blocks[0])

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from shared_paths import ROOT
 
 from studylog_md.cli import cli
 from studylog_md.cli._common import run
 from studylog_md.config import clear_cache
 from studylog_md.document.replace import apply_replacements
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "STUDY_LOG.md"
 
 # path:line:col: CODE rule message

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from dotted import read_fixtures
-from shared_paths import corpus_files
+from shared_paths import EXAMPLE, FIXTURES, corpus_files
 
 import studylog_md
 from studylog_md import Status
 from studylog_md.document.model import Document
 from studylog_md.errors import AmbiguousQuery, EditError, NotFound
 
-FIXTURES = Path(__file__).parent / "fixtures" / "edit"
+FIXTURES = FIXTURES / "edit"
 CASES = [
     pytest.param(command, before, after, id=f"{line}:{title}")
     for path in sorted(FIXTURES.glob("*.md"))
@@ -126,7 +126,7 @@ def _assert_one_marker_changed(before: str, after: str, entry: studylog_md.Entry
     assert new_lines[entry.marker_line] == expected
 
 
-CORPUS_AND_SEED = corpus_files() + [Path(__file__).parents[1] / "examples" / "STUDY_LOG.md"]
+CORPUS_AND_SEED = corpus_files() + [EXAMPLE]
 
 
 @pytest.mark.parametrize("path", CORPUS_AND_SEED, ids=lambda p: p.name)

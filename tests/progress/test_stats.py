@@ -9,22 +9,20 @@ from pathlib import Path
 
 import click
 import pytest
+from shared_paths import SHARED
 
 import studylog_md
 from studylog_md.cli import main
 from studylog_md.progress import badge
+from studylog_md.progress.block import END_MARKER, START_MARKER, find_blocks
 from studylog_md.progress.stats import (
-    END_MARKER,
-    START_MARKER,
     Counts,
     bar,
     count_entries,
     display_width,
-    find_blocks,
     truncate,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seed" / "STUDY_LOG.md"
 
 LOG = (

@@ -7,11 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from shared_paths import CORPUS, EXAMPLE, SEED, SPEC, corpus_files
+from shared_paths import CORPUS, EXAMPLE, FIXTURES, SEED, SPEC, corpus_files
 
 import studylog_md
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def variants(data: bytes) -> dict[str, bytes]:

@@ -6,11 +6,11 @@ import base64
 import json
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from shared_paths import SHARED
 
 from studylog_md.urls import (
     Expiry,
@@ -25,7 +25,7 @@ from studylog_md.urls import (
 
 # Located here rather than imported from conftest: tests/linkcheck/conftest.py can shadow the
 # name "conftest" when the whole suite runs.
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "STUDY_LOG.md"
+SEED = SHARED / "seed" / "STUDY_LOG.md"
 SEED_ARXIV = (
     "https://arxiv.org/abs/2201.11903?utm_campaign=The%20Batch&utm_source=hs_email"
     "&utm_medium=email&_hsenc=p2ANqtz-9kgISsDFvuO8MZlBnFosRC4C4FiNqno6ahMESpHrnRkOKvDeon1AkJ43"

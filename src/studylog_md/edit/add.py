@@ -1,0 +1,184 @@
+"""Adding an entry in its neighbours' style, refused when the resource is already there."""
+
+from __future__ import annotations
+
+from ..document.cells import escape_cell
+from ..document.markers import Status
+from ..document.model import Document, Entry, Section, Table
+from ..document.query import normalize
+from ..errors import EditError
+from .status import Change, _bug, _invalidate, choose_marker
+
+
+# -- adding entries -----------------------------------------------------------------------------
+def _find_section(doc: Document, text: str) -> Section:
+    wanted = normalize(text)
+    sections = [s for s in doc.sections if s.level > 0]
+    exact = [s for s in sections if normalize(s.title) == wanted]
+    hits = exact or [s for s in sections if wanted in normalize(s.title)]
+    if not hits:
+        names = ", ".join(repr(s.title) for s in sections[:8])
+        raise EditError(f"no heading contains {text!r}; headings are: {names}")
+    if len(hits) > 1:
+        where = "; ".join(f"line {s.line + 1}: {s.title!r}" for s in hits)
+        raise EditError(f"{text!r} matches {len(hits)} headings ({where}); be more precise")
+    return hits[0]
+
+
+def _duplicate_of(doc: Document, title: str, url: str | None) -> Entry | None:
+    key = normalize(title)
+    canonical = None
+    if url:
+        from ..urls import canonical_url
+
+        canonical = canonical_url(url)
+    for entry in doc.entries:
+        if key and normalize(entry.title) == key:
+            return entry
+        if canonical and entry.url:
+            from ..urls import canonical_url
+
+            if canonical_url(entry.url) == canonical:
+                return entry
+    return None
+
+
+def _link_text(title: str) -> str:
+    return title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def add_entry(
+    doc: Document,
+    section: str,
+    title: str,
+    *,
+    url: str | None = None,
+    status: Status = Status.TODO,
+    notes: str | None = None,
+    allow_duplicate: bool = False,
+) -> Change:
+    """Append an entry to the table (or task list) directly under the heading ``section``."""
+    from ..document.parse import build
+
+    title = " ".join(title.split())
+    if not title:
+        raise EditError("the title is empty")
+    heading = _find_section(doc, section)
+    if not allow_duplicate:
+        dup = _duplicate_of(doc, title, url)
+        if dup is not None:
+            raise EditError(
+                f"line {dup.line} already has {dup.title!r}"
+                f"{' (' + dup.url + ')' if dup.url else ''}; use --allow-duplicate to add it anyway"
+            )
+    tables = [t for t in doc.tables if t.section is heading and t.is_log]
+    tasks = [e for e in doc.entries if e.kind == "task" and e.section == heading.path]
+    if tables:
+        new_line, after = _new_row(doc, tables[-1], title, url, status, notes)
+    elif tasks:
+        new_line, after = _new_task(doc, tasks[-1], title, url, status)
+    else:
+        raise EditError(
+            f"no study-log table or task list directly under {heading.title!r} "
+            f"(line {heading.line + 1}); add a table first — creating tables is not this "
+            "command's job"
+        )
+    before_entries = [(e.title, e.status, e.marker, e.url, e.section) for e in doc.entries]
+    lines = list(doc.lines)
+    endings = list(doc.endings)
+    ending = endings[after] or doc.newline
+    if not endings[after]:
+        endings[after] = ending
+        new_ending = ""
+    else:
+        new_ending = endings[after]
+    lines.insert(after + 1, new_line)
+    endings.insert(after + 1, new_ending)
+    new_doc = build(lines, endings, bom=doc.bom, path=doc.path, vocabulary=doc.vocabulary)
+    added = [e for e in new_doc.entries if e.line == after + 2]
+    if len(added) != 1:
+        raise _bug(f"the new line {after + 2} does not read as one entry")
+    entry = added[0]
+    rest = [
+        (e.title, e.status, e.marker, e.url, e.section) for e in new_doc.entries if e is not entry
+    ]
+    if rest != before_entries:
+        raise _bug("other entries changed when adding a line")
+    if normalize(entry.title) != normalize(title) or entry.status is not status:
+        raise _bug(
+            f"the new entry reads as {entry.title!r} ({entry.status.value}), "
+            f"not {title!r} ({status.value})"
+        )
+    # Adopt the new state (the document is edited in place, like a status change).
+    for name in (
+        "lines",
+        "endings",
+        "sections",
+        "tables",
+        "entries",
+        "blocks",
+        "references",
+        "problems",
+    ):
+        setattr(doc, name, getattr(new_doc, name))
+    _invalidate(doc)
+    return Change("add", entry.title, entry.line, "", new_line, None, status)
+
+
+def _new_row(
+    doc: Document, table: Table, title: str, url: str | None, status: Status, notes: str | None
+) -> tuple[str, int]:
+    """A row in the style of the table's last row; returns (line text, index to insert after)."""
+    model = table.rows[-1] if table.rows else table.header
+    source = doc.lines[model.line]
+    prefix = source[: model.start]
+    columns = table.columns
+    contents = [""] * columns
+    title_col = table.title_col if table.title_col is not None else 0
+    contents[title_col] = escape_cell(f"[{_link_text(title)}]({url})" if url else title)
+    assert table.status_col is not None
+    probe = Entry("", None, (), status, "", None, None, (), 0, 0, "row", table=table, row=model)
+    contents[table.status_col] = escape_cell(choose_marker(doc, probe, status))
+    if notes and table.notes_col is not None:
+        contents[table.notes_col] = escape_cell(notes)
+    parts: list[str] = []
+    for col in range(columns):
+        ref_row = next((r for r in reversed(table.rows) if col < len(r.cells)), table.header)
+        ref_line = doc.lines[ref_row.line]
+        cell = ref_row.cells[col] if col < len(ref_row.cells) else None
+        if cell is None:
+            parts.append(contents[col])
+            continue
+        raw = ref_line[cell.raw_start : cell.raw_end]
+        if cell.start >= cell.end:  # an empty reference cell: keep its whitespace if we're empty
+            if not contents[col]:
+                parts.append(raw)
+                continue
+            lead = raw[:1] if raw else ""
+            trail = raw[1:2] if len(raw) > 1 else ""
+        else:
+            lead = ref_line[cell.raw_start : cell.start]
+            trail = ref_line[cell.end : cell.raw_end]
+        parts.append(lead + contents[col] + trail if contents[col] else lead + trail)
+    body = "|".join(parts)
+    line = (
+        prefix + ("|" if model.leading_pipe else "") + body + ("|" if model.trailing_pipe else "")
+    )
+    if not model.leading_pipe and not model.trailing_pipe and columns == 1:
+        line = prefix + "|" + body + "|"
+    return line, table.end_line - 1
+
+
+def _new_task(
+    doc: Document, last: Entry, title: str, url: str | None, status: Status
+) -> tuple[str, int]:
+    source = doc.lines[last.marker_line]
+    marker = choose_marker(doc, last, status)
+    text = f"[{_link_text(title)}]({url})" if url else title
+    line = source[: last.marker_start] + marker + " " + text
+    # Insert after the last task item and anything that belongs to it (its continuation lines).
+    after = last.marker_line
+    for block in doc.blocks:
+        if block.start <= last.marker_line < block.end:
+            after = max(after, block.end - 1)
+    return line, after
