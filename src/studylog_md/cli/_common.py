@@ -118,10 +118,6 @@ def run(command: click.Command, argv: list[str] | None = None) -> int:
     return int(rv) if isinstance(rv, int) else EXIT_OK
 
 
-def main_exit(command: click.Command) -> NoReturn:
-    sys.exit(run(command))
-
-
 def vocabulary_for(path: str) -> Any:
     """The marker vocabulary configured for ``path`` (defaults when there is no config)."""
     from pathlib import Path

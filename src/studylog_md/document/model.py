@@ -263,7 +263,6 @@ class Document:
         "_offsets",
         "blocks",
         "bom",
-        "changes",
         "endings",
         "entries",
         "lines",
@@ -296,7 +295,6 @@ class Document:
         self.references: dict[str, str] = {}
         self.problems: list[ParseProblem] = []
         self.snapshot: object | None = None  # the safe_write.Snapshot it was read from
-        self.changes: list[Change] = []
         self._offsets: list[int] | None = None
         self._links: list[Link] | None = None
 
@@ -358,21 +356,13 @@ class Document:
         """Undecodable bytes as ``(line, column, count)``, 1-based line and column."""
         return [(i + 1, c + 1, n) for i, c, n in _lines.invalid_positions(self.lines)]
 
-    def section_at(self, line: int) -> Section:
-        """The section a 0-based line belongs to."""
-        current = self.sections[0]
-        for section in self.sections:
-            if section.line > line:
-                break
-            current = section
-        return current
-
-    # -- edits (see edit.py) --------------------------------------------------------------
     def find(self, query: str, section: str | None = None) -> Entry:
         """The one entry ``query`` names; raises ``NotFound`` or ``AmbiguousQuery``."""
         from .query import find_entry
 
         return find_entry(self.entries, query, section=section)
+
+    # -- edits: the one allowed cycle (document -> edit, io); see docs/architecture.md ------
 
     def set_status(self, entry: Entry, status: Status) -> Change:
         """Change ``entry``'s marker in place; nothing else in the file moves."""

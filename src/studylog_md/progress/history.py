@@ -244,7 +244,7 @@ class _GitFailed(UserError):
 
 
 def _repository(path: Path) -> Path:
-    folder = path.parent if path.parent != Path("") else Path(".")
+    folder = path.parent
     if not folder.is_dir():
         raise UserError(f"{path}: no such folder {folder}; check the path")
     try:
@@ -260,7 +260,7 @@ def list_versions(path: str | os.PathLike[str]) -> list[Version]:
     """The commits that changed ``path``, oldest first (renames followed)."""
     file = Path(path)
     _repository(file)
-    folder = file.parent if file.parent != Path("") else Path(".")
+    folder = file.parent
     try:
         raw = _git(
             ["log", "--follow", "--format=%x1e%H%x1f%aI", "--name-only", "-z", "--", file.name],
@@ -290,14 +290,14 @@ def list_versions(path: str | os.PathLike[str]) -> list[Version]:
 
 
 def _top_relative(file: Path) -> str:
-    folder = file.parent if file.parent != Path("") else Path(".")
+    folder = file.parent
     out = _git(["ls-files", "--full-name", "--", file.name], folder)
     return os.fsdecode(out.split(b"\n")[0]) or file.name
 
 
 def read_versions(path: str | os.PathLike[str], versions: Sequence[Version]) -> list[bytes | None]:
     """The file's bytes at each version (None when git has no such blob)."""
-    folder = Path(path).parent if Path(path).parent != Path("") else Path(".")
+    folder = Path(path).parent
     if any("\n" in v.path for v in versions):
         # The batch protocol is line based; such names are rare enough for one call each.
         return [_show(folder, v) for v in versions]
