@@ -280,21 +280,17 @@ def _session(
 
 def _rules(option: str, values: tuple[str, ...]) -> list[str]:
     """Canonical rule names for ``--select a,b --select c``; an unknown one is a usage error."""
-    from ..lint.registry import RULES, rule_by_code_or_name
+    from ..lint.registry import rule_name, unknown_rule_message
 
     names: list[str] = []
     for value in values:
         for item in (part.strip() for part in value.split(",")):
             if not item:
                 continue
-            meta = rule_by_code_or_name(item)
-            if meta is None:
-                import difflib
-
-                close = difflib.get_close_matches(item, list(RULES), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise click.BadParameter(f"unknown rule {item!r}{hint}", param_hint=option)
-            names.append(meta.name)
+            name = rule_name(item)
+            if name is None:
+                raise click.BadParameter(unknown_rule_message(item), param_hint=option)
+            names.append(name)
     return names
 
 

@@ -110,18 +110,14 @@ def _describe(value: Any) -> str:
 
 def _rule_names(keys: tuple[str, ...], reader: _Reader, key: str) -> list[str]:
     """Canonical rule names for names or codes; an unknown one is an error naming it."""
-    from ..lint.registry import RULES, rule_by_code_or_name
+    from ..lint.registry import rule_name, unknown_rule_message
 
     names: list[str] = []
     for item in keys:
-        meta = rule_by_code_or_name(item.strip())
-        if meta is None:
-            close = _close_matches(item, list(RULES), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise reader.error(
-                key, f"unknown rule {item!r}{hint}; `studylog-md lint --help` lists the rules"
-            )
-        names.append(meta.name)
+        name = rule_name(item)
+        if name is None:
+            raise reader.error(key, unknown_rule_message(item))
+        names.append(name)
     return names
 
 

@@ -41,6 +41,7 @@ class RuleSpec(NamedTuple):
 
 
 SPECS: dict[str, RuleSpec] = {}
+_BY_KEY: dict[str, str] = {}  # casefolded code or name -> name; filled by declare()
 
 
 def declare(
@@ -58,7 +59,16 @@ def declare(
         raise ValueError(f"rule {code} {name} is registered twice")
     spec = RuleSpec(code, name, severity, summary, fixable, needs, check)
     SPECS[name] = spec
+    _BY_KEY[code.casefold()] = _BY_KEY[name.casefold()] = name
     return spec
+
+
+def rule_name(key: str) -> str | None:
+    """The name of the rule named ``key`` (``"column-count"``) or coded ``key`` (``"SL001"``,
+    any case); None when no registered rule has it. The one resolver: the engine, the online
+    findings, the CLI and the configuration all ask this (through the registry's wording for an
+    unknown rule, :func:`studylog_md.lint.registry.unknown_rule_message`)."""
+    return _BY_KEY.get(key.strip().casefold())
 
 
 def rule(

@@ -45,3 +45,14 @@ class Diagnostic(NamedTuple):
     @property
     def fixable(self) -> bool:
         return self.fix is not None
+
+
+class RuleMeta(NamedTuple):
+    """What reporters and the CLI know about a rule: code, name, default severity, summary."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    fixable: bool
+    help_uri: str | None = None

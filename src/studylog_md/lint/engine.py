@@ -15,10 +15,10 @@ from ..document import _lines
 from ..document.model import Document
 from ..document.replace import Replacement, apply_replacements
 from ..errors import ConfigError
-from .base import SPECS, LintContext, RuleSpec
+from .base import SPECS, LintContext, RuleSpec, rule_name
 from .diagnostic import Diagnostic
 from .options import LintOptions
-from .registry import rule_by_code_or_name
+from .registry import unknown_rule_message
 from .suppress import Suppressions
 
 __all__ = [
@@ -33,18 +33,13 @@ __all__ = [
 DEFAULT_OPTIONS = LintOptions()
 
 
-def _name(key: str) -> str | None:
-    meta = rule_by_code_or_name(key)
-    return meta.name if meta is not None else None
-
-
 def resolve_rules(keys: Iterable[str]) -> frozenset[str]:
     """Rule names for names or codes; an unknown one raises :class:`ConfigError`."""
     names: set[str] = set()
     for key in keys:
-        name = _name(key)
+        name = rule_name(key)
         if name is None:
-            raise ConfigError(f"unknown rule {key!r}; `studylog-md lint --help` lists the rules")
+            raise ConfigError(unknown_rule_message(key))
         names.add(name)
     return frozenset(names)
 
@@ -70,7 +65,7 @@ def lint_document(
     """
     selected = frozenset(SPECS) if options.select is None else resolve_rules(options.select)
     selected -= resolve_rules(options.ignore)
-    suppress = Suppressions.scan(doc, _name)
+    suppress = Suppressions.scan(doc, rule_name)
     ctx = LintContext(doc, path, options)
     found: list[Diagnostic] = []
     for spec in SPECS.values():

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..document.replace import Replacement
-from .base import SPECS, declare
+from .base import SPECS, declare, rule_name
 from .diagnostic import Diagnostic, Fix, Severity
 from .suppress import Suppressions
 
@@ -73,7 +73,7 @@ def check_documents(
     results = check_links(list(urls), options, progress=progress) if urls else {}
     findings: dict[str, list[Diagnostic]] = {}
     for doc, path, links in per_doc:
-        suppress = Suppressions.scan(doc, _rule_name)
+        suppress = Suppressions.scan(doc, rule_name)
         found: list[Diagnostic] = []
         for link in links:
             result = results.get(link.url)
@@ -92,13 +92,6 @@ def check_documents(
         found.sort(key=lambda d: (d.line, d.column, d.code))
         findings[path] = found
     return findings
-
-
-def _rule_name(key: str) -> str | None:
-    from .registry import rule_by_code_or_name
-
-    meta = rule_by_code_or_name(key)
-    return meta.name if meta is not None else None
 
 
 def _finding(path: str, link: Link, result: LinkResult, strict: bool) -> Diagnostic | None:

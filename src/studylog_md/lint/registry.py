@@ -7,9 +7,10 @@ check in :data:`studylog_md.lint.base.SPECS`; ``RULES`` is the reporters' view o
 from __future__ import annotations
 
 from . import online  # noqa: F401 - imported for its @rule registrations
-from .base import SPECS, declare
-from .diagnostic import Severity
-from .report import RuleMeta
+from .base import SPECS, declare, rule_name
+
+__all__ = ["DOCS", "RULES", "rule_by_code_or_name", "rule_name", "unknown_rule_message"]
+from .diagnostic import RuleMeta, Severity
 from .rules import (  # noqa: F401 - imported for their @rule registrations
     duplicates,
     links,
@@ -40,12 +41,17 @@ RULES: dict[str, RuleMeta] = {
     for spec in sorted(SPECS.values(), key=lambda s: s.code)
 }
 
-_BY_KEY: dict[str, RuleMeta] = {
-    **{meta.code.casefold(): meta for meta in RULES.values()},
-    **{name.casefold(): meta for name, meta in RULES.items()},
-}
-
 
 def rule_by_code_or_name(key: str) -> RuleMeta | None:
     """The rule named ``key`` (``"column-count"``) or coded ``key`` (``"SL001"``, any case)."""
-    return _BY_KEY.get(key.strip().casefold())
+    name = rule_name(key)
+    return RULES[name] if name is not None else None
+
+
+def unknown_rule_message(key: str) -> str:
+    """The one wording of "no such rule", with the closest rule name when one is close."""
+    import difflib  # only for a mistake's message
+
+    close = difflib.get_close_matches(key.strip(), list(RULES), n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown rule {key.strip()!r}{hint}; `studylog-md lint --help` lists the rules"

@@ -13,10 +13,10 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
-from .diagnostic import Diagnostic, Severity
+from .diagnostic import Diagnostic, RuleMeta, Severity
 
 __all__ = [
     "INFORMATION_URI",
@@ -32,17 +32,6 @@ TOOL_NAME = "studylog-md"
 INFORMATION_URI = "https://github.com/studylog-md/studylog-md"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
-
-
-class RuleMeta(NamedTuple):
-    """What reporters and the CLI know about a rule: code, name, default severity, summary."""
-
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    fixable: bool
-    help_uri: str | None = None
 
 
 # --- text --------------------------------------------------------------------------------------
