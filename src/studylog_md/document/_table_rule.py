@@ -5,8 +5,8 @@ table can expand into 200,000 tokens) and drops the columns we need. This rule m
 decisions — the header/delimiter checks, the column count, every termination condition and the
 autocompletion cap that ends a table — and emits one ``table_open``/``table_close`` pair whose
 ``meta`` carries the alignments and, for each line, the column where the row's text starts
-(after a blockquote's ``>`` or a list item's indentation). ``tests/document/test_table_rule.py`` checks
-that both rules find the same tables on the spec examples and the corpus.
+(after a blockquote's ``>`` or a list item's indentation). ``tests/document/test_table_rule.py``
+checks that both rules find the same tables on the spec examples and the corpus.
 """
 
 from __future__ import annotations
