@@ -16,14 +16,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover - at run time these are imported on first use
     from .document.markers import Status, Vocabulary
     from .document.model import Cell, Document, Entry, Link, Row, Section, Table
+    from .edit import Change
     from .errors import (
         AmbiguousQuery,
+        ConfigError,
         EditError,
         EncodingError,
         FileChangedError,
         InputError,
         InternalError,
         NotFound,
+        QueryError,
         SafetyCheckError,
         StudylogError,
         UserError,
@@ -36,6 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover - at run time these are imported on first 
 # ``--help`` needs neither the model nor the vocabulary nor pathlib.
 _LAZY = {
     "AmbiguousQuery": "errors",
+    "Change": "edit",
+    "ConfigError": "errors",
+    "QueryError": "errors",
     "EditError": "errors",
     "EncodingError": "errors",
     "FileChangedError": "errors",
@@ -60,11 +66,13 @@ _LAZY = {
     "Table": "document.model",
 }
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version source: pyproject.toml reads it (hatch)
 
 __all__ = [
     "AmbiguousQuery",
     "Cell",
+    "Change",
+    "ConfigError",
     "Document",
     "EditError",
     "EncodingError",
@@ -74,6 +82,7 @@ __all__ = [
     "InternalError",
     "Link",
     "NotFound",
+    "QueryError",
     "Row",
     "SafetyCheckError",
     "Section",

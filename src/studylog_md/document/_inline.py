@@ -13,7 +13,10 @@ import html
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple
+
+# How a link is written; "definition" is a reference definition line (``[x]: url``).
+LinkKind = Literal["inline", "reference", "autolink", "bare", "html", "definition"]
 
 ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
@@ -67,7 +70,7 @@ class RawLink(NamedTuple):
     start: int  # the whole construct
     end: int
     image: bool = False
-    kind: str = "inline"  # inline | reference | autolink | bare | html
+    kind: LinkKind = "inline"
 
 
 def normalize_label(label: str) -> str:
@@ -494,7 +497,7 @@ def _try_link(
     url: str | None = None
     url_start = url_end = -1
     stop = 0
-    kind = "inline"
+    kind: LinkKind = "inline"
     if after < end and text[after] == "(":
         closing = ctx.paren_close(text, after)
         parsed = None

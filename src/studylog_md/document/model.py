@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from . import _lines
+from ._inline import LinkKind
 from .markers import Status, Vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -145,12 +146,15 @@ class Link(NamedTuple):
     column: int
     end_column: int
     image: bool = False
-    kind: str = "inline"  # inline | reference | autolink | bare | html
+    kind: LinkKind = "inline"
     offset: int = -1  # offset of the URL in ``Document.dumps()``; -1 when not in the source
     end_offset: int = -1
 
 
 EntryKind = Literal["row", "task"]
+BlockKind = Literal[
+    "paragraph", "heading", "table", "fence", "code", "html", "hr", "front_matter", "list", "quote"
+]
 
 
 class Entry:
@@ -242,7 +246,7 @@ class Entry:
 class Block(NamedTuple):
     """A leaf block as markdown-it-py saw it (0-based lines, end exclusive)."""
 
-    kind: str  # paragraph | heading | table | fence | code | html | hr | front_matter
+    kind: BlockKind
     start: int
     end: int
 

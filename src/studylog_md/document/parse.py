@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 from . import _inline
 from .cells import cell_bounds
 from .markers import DEFAULT_VOCABULARY, Status, Vocabulary
-from .model import Block, Cell, Document, Entry, Link, ParseProblem, Row, Section, Table
+from .model import (
+    Block,
+    BlockKind,
+    Cell,
+    Document,
+    Entry,
+    Link,
+    ParseProblem,
+    Row,
+    Section,
+    Table,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
@@ -483,7 +494,7 @@ class _Builder:
                 )
 
 
-_LEAF_KINDS = {
+_LEAF_KINDS: dict[str, BlockKind] = {
     "paragraph_open": "paragraph",
     "fence": "fence",
     "code_block": "code",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from ..document.cells import split_row
 from ..document.markers import DEFAULT_SPELLING, DEFAULT_VOCABULARY, Status, Vocabulary
@@ -11,12 +12,14 @@ from ..document.model import Cell, Document, Entry, Row
 from ..document.query import find_entry
 from ..errors import EditError, SafetyCheckError
 
+ChangeKind = Literal["status", "add"]
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
     """What an edit did: the entry, where, and the text before and after."""
 
-    kind: str  # "status" | "add"
+    kind: ChangeKind
     title: str
     line: int  # 1-based line of the changed or added entry
     old: str  # old marker ("" for an added entry)
