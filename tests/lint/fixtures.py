@@ -1,4 +1,4 @@
-"""A tiny reader for the linter's fixture files (markdown-it-py's dotted format).
+"""The linter's fixture cases (markdown-it-py's dotted format, read by ``dotted.py``).
 
 Each case in ``tests/fixtures/lint/*.md`` is::
 
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from dotted import read_fixtures
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lint"
 
@@ -48,29 +50,10 @@ class Case:
 
 def read_cases(path: Path) -> list[Case]:
     """Every case of one fixture file."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    cases: list[Case] = []
-    i = 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        start, title = i + 1, lines[i]
-        if i + 1 >= len(lines) or lines[i + 1] != ".":
-            raise ValueError(f"{path}:{start}: expected '.' after the title {title!r}")
-        i += 2
-        blocks: list[str] = []
-        for _ in range(2):
-            chunk: list[str] = []
-            while i < len(lines) and lines[i] != ".":
-                chunk.append(lines[i])
-                i += 1
-            if i >= len(lines):
-                raise ValueError(f"{path}:{start}: unterminated case {title!r}")
-            i += 1
-            blocks.append("".join(part + "\n" for part in chunk))
-        cases.append(Case(path, start, title, blocks[0], blocks[1]))
-    return cases
+    return [
+        Case(path, line, title, markdown, expected)
+        for line, title, (markdown, expected) in read_fixtures(path)
+    ]
 
 
 def all_cases(folder: Path) -> list[Case]:
