@@ -97,6 +97,7 @@ def test_the_generator_script_writes_a_log(
     assert generate.main([]) == 2
 
 
+@pytest.mark.slow  # the whole benchmark at its smallest size, peers and processes included
 def test_run_py_at_the_smallest_size_writes_every_row(
     bench: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

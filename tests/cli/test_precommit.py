@@ -216,6 +216,7 @@ def test_manifest_declares_the_four_hooks() -> None:
         assert hook["types"] == ["markdown"]
 
 
+@pytest.mark.slow  # pre-commit builds a virtualenv and installs us: ~20-50 s
 def test_try_repo_fails_and_lists_the_commit_stage_hooks(runs: Runs) -> None:
     assert runs.try_repo.returncode == 1, runs.try_repo.output
     hooks = _sections(runs.try_repo.output)
@@ -224,6 +225,7 @@ def test_try_repo_fails_and_lists_the_commit_stage_hooks(runs: Runs) -> None:
     assert "Traceback" not in runs.try_repo.output
 
 
+@pytest.mark.slow  # pre-commit builds a virtualenv and installs us: ~20-50 s
 def test_lint_hook_fails_and_shows_the_finding(runs: Runs) -> None:
     status, output = runs.hook("studylog-md lint")
     assert status == "Failed", runs.try_repo.output
@@ -231,6 +233,7 @@ def test_lint_hook_fails_and_shows_the_finding(runs: Runs) -> None:
     assert re.search(rf"^README\.md:{BAD_LINE}:\d+: SL001 column-count ", output, re.M), output
 
 
+@pytest.mark.slow  # pre-commit builds a virtualenv and installs us: ~20-50 s
 def test_fix_hook_rewrites_the_file(runs: Runs) -> None:
     status, output = runs.hook("studylog-md fix")
     assert status == "Failed", runs.try_repo.output
@@ -245,11 +248,13 @@ def test_fix_hook_rewrites_the_file(runs: Runs) -> None:
     ]
 
 
+@pytest.mark.slow  # pre-commit builds a virtualenv and installs us: ~20-50 s
 def test_stats_hook_passes_over_a_file_without_a_block(runs: Runs) -> None:
     status, _ = runs.hook("studylog-md stats --check")
     assert status == "Passed", runs.try_repo.output
 
 
+@pytest.mark.slow  # pre-commit builds a virtualenv and installs us: ~20-50 s
 def test_second_run_passes_and_changes_nothing(runs: Runs) -> None:
     assert runs.second.returncode == 0, runs.second.output
     hooks = _sections(runs.second.output)
