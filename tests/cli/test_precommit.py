@@ -275,3 +275,52 @@ def test_the_documented_config_is_valid(tmp_path: Path) -> None:
         "studylog-md-stats",
         "studylog-md-links",
     ]
+
+
+# --- the project's own .pre-commit-config.yaml ---------------------------------------------------
+
+
+def test_own_config_is_valid_and_runs_our_tools() -> None:
+    config = _clientlib().load_config(str(ROOT / ".pre-commit-config.yaml"))
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert set(hooks) == {"ruff", "ruff-format", "mypy", "studylog-md", "validate-manifest"}
+    assert re.match(hooks["studylog-md"]["files"], "docs/architecture.md")
+    assert re.match(hooks["studylog-md"]["files"], "README.md")
+    assert not re.match(hooks["studylog-md"]["files"], "tests/fixtures/lint/rows.md")
+
+
+@pytest.mark.slow  # runs ruff, mypy and our linter over a copy of the whole project
+def test_own_hooks_pass_on_a_copy_of_the_project(tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=_COPY_IGNORE, symlinks=True)
+    env = _env(tmp_path / "pre-commit-home")
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    _commit_all(copy, env)
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color=never"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("ruff check", "ruff format", "mypy --strict", "studylog-md lint", "validate"):
+        assert re.search(rf"{re.escape(name)}.*Passed", done.stdout), done.stdout
+    # A broken doc is caught by our own hook.
+    (copy / "docs" / "broken.md").write_text(
+        "| Resource | Progress |\n| --- | --- |\n| [A](https://a.example) | ✅ |\n"
+        "| [A](https://a.example) | ✅ |\n",
+        encoding="utf-8",
+    )
+    _git(copy, env, "add", "-A")
+    failed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "studylog-md", "--all-files", "--color=never"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 1
+    assert "docs/broken.md" in failed.stdout
