@@ -5,32 +5,59 @@ Only verdicts that will not change in a minute are stored: ``ok``, ``redirected`
 checked again next time. Neither request headers nor tokens are stored; URLs are stored with
 their credentials redacted.
 
-WAL mode and a busy timeout (plus a wait of our own while a new file is switched to WAL)
-make the file safe for several processes at once (pre-commit runs hooks in parallel; a CI
-matrix may share a cache directory). The cache is disposable: a write that cannot get the
-lock in time is dropped, not reported.
+The path comes from configuration, and a repository under review can name any file. So the
+cache only ever writes to a file it made: a new file is built under a temporary name, marked
+with our own ``application_id`` and moved into place with ``link`` (never over an existing
+file); an existing file is read first, without locks or side files, and is used only when it
+carries the mark and exactly our table. Anything else is refused before a single write
+(:class:`CacheRefused`).
+
+The cache is optional: a file that cannot be opened or written (a read-only folder, a full
+disk, a lock held for too long) raises :class:`CacheUnavailable`, and the checker runs
+without it. WAL mode and a busy timeout make the file safe for several processes at once
+(pre-commit runs hooks in parallel; a CI matrix may share a cache directory); a write that
+cannot get the lock in time is dropped, not reported.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
+import os
 import sqlite3
+import stat
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
-from .options import LinkCheckConfigError, LinkResult
+from .options import VERDICTS, LinkCheckConfigError, LinkResult
 from .targets import redact
 
+# "SLMD" (0x534c4d44): SQLite's application_id, the mark of a file this module made.
+APPLICATION_ID = 0x534C4D44
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
 # Entries older than this are deleted when a cache is opened, whatever max_cache_age asks.
 PRUNE_AFTER = 30 * 86400.0
+# Below this much free space the cache is not opened: SQLite would leave a -shm file behind
+# when it cannot fill it, and a cache is not worth the last megabyte of a disk.
+MIN_FREE_BYTES = 1 << 20
+# Rows stamped later than this many seconds from now are pruned on open (get() never
+# trusts any row from the future).
+FUTURE_SLACK = 60.0
 # SQLite's primary result code for "database is locked" (sqlite3.SQLITE_BUSY, which the
 # type stubs this project checks against do not list).
 _SQLITE_BUSY = 5
+# The database header (https://www.sqlite.org/fileformat.html#the_database_header).
+_MAGIC = b"SQLite format 3\x00"
+_HEADER_SIZE = 100
+_USER_VERSION_AT = 60
+_APPLICATION_ID_AT = 68
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (
+CREATE TABLE results (
     url TEXT NOT NULL,
     context TEXT NOT NULL,
     verdict TEXT NOT NULL,
@@ -41,6 +68,24 @@ CREATE TABLE IF NOT EXISTS results (
     PRIMARY KEY (url, context)
 ) WITHOUT ROWID
 """
+# PRAGMA table_info of _SCHEMA: (name, type, notnull, pk) per column.
+_COLUMNS = [
+    ("url", "TEXT", 1, 1),
+    ("context", "TEXT", 1, 2),
+    ("verdict", "TEXT", 1, 0),
+    ("status", "INTEGER", 0, 0),
+    ("detail", "TEXT", 1, 0),
+    ("final_url", "TEXT", 0, 0),
+    ("checked_at", "REAL", 1, 0),
+]
+
+
+class CacheRefused(LinkCheckConfigError):
+    """The cache path names a file studylog-md did not make: it is left exactly as it is."""
+
+
+class CacheUnavailable(Exception):
+    """The cache cannot be opened or written now (read-only folder, full disk, locked)."""
 
 
 def is_settled(result: LinkResult) -> bool:
@@ -54,7 +99,7 @@ def _enable_wal(db: sqlite3.Connection) -> None:
     """Switch ``db`` to WAL mode, waiting for other connections as the busy timeout would.
 
     SQLite answers ``PRAGMA journal_mode = WAL`` with SQLITE_BUSY at once, without calling
-    the busy handler, while another connection is switching the same new file (four threads
+    the busy handler, while another connection is switching the same file (four threads
     opening one fresh cache failed about one time in ten here). So the wait is ours.
     """
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
@@ -73,62 +118,199 @@ def _enable_wal(db: sqlite3.Connection) -> None:
         delay = min(delay * 2, 0.05)
 
 
+def _not_ours(path: Path, why: str) -> CacheRefused:
+    # Never "delete it": the file may be anything of the user's (issue 17, item 18).
+    return CacheRefused(
+        f"the link cache path {path} holds {why}, not a cache made by studylog-md; it was "
+        "left untouched: set links.cache (or --cache) to another path, or --no-cache"
+    )
+
+
+def _inspect(path: Path) -> bool:
+    """Whether ``path`` exists and is our cache; raises :class:`CacheRefused` for a file that
+    is not. Reads only: no lock, no ``-wal``/``-shm`` file, no write."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise CacheUnavailable(exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_ours(path, "something that is not a regular file")
+    try:
+        # O_NONBLOCK: a FIFO swapped in after the stat must not block us.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            header = os.read(fd, _HEADER_SIZE)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise CacheUnavailable(exc.strerror or str(exc)) from None
+    if len(header) < _HEADER_SIZE or not header.startswith(_MAGIC):
+        raise _not_ours(path, "a file that is not an SQLite database")
+    app_id = int.from_bytes(header[_APPLICATION_ID_AT : _APPLICATION_ID_AT + 4], "big")
+    if app_id != APPLICATION_ID:
+        raise _not_ours(path, "another program's SQLite database")
+    _check_layout(path)
+    return True
+
+
+def _check_layout(path: Path) -> None:
+    """Refuse a marked file whose tables are not exactly ours (a trigger or a view could
+    make our writes do something else)."""
+    uri = "file:" + quote(str(path.absolute())) + "?mode=ro&immutable=1"
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            objects = db.execute("SELECT type, name FROM sqlite_master").fetchall()
+            columns = [
+                (row[1], str(row[2]).upper(), row[3], row[5])
+                for row in db.execute("PRAGMA table_info(results)")
+            ]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        # Read without locks, so another process's checkpoint can make a page look torn:
+        # not a reason to stop the run (the file carries our mark, we did not write it).
+        raise CacheUnavailable(f"cannot read it ({exc})") from None
+    if version != SCHEMA_VERSION:
+        return  # our older (or newer) layout: disposable, rebuilt on open
+    if objects != [("table", "results")] or columns != _COLUMNS:
+        raise _not_ours(path, "an SQLite database with studylog-md's mark but other tables")
+
+
+def _create(path: Path) -> None:
+    """Make a new, empty cache at ``path``; never replaces a file that appeared meanwhile."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        db = sqlite3.connect(temp, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute(_SCHEMA)
+            db.execute("PRAGMA journal_mode = WAL")
+        finally:
+            db.close()
+        with contextlib.suppress(FileExistsError):  # another process made one: use that
+            os.link(temp, path)
+    finally:
+        for leftover in (temp, temp + "-wal", temp + "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
+
+
+def _check_free_space(folder: Path) -> None:
+    for candidate in (folder, *folder.parents):  # the nearest folder that exists
+        try:
+            fs = os.statvfs(candidate)
+        except FileNotFoundError:
+            continue
+        except (OSError, AttributeError):  # no statvfs (Windows): let SQLite find out
+            return
+        if fs.f_bavail * fs.f_frsize < MIN_FREE_BYTES:
+            raise CacheUnavailable("the disk is full")
+        return
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
 class LinkCache:
-    """Settled verdicts keyed by URL and a *context* (what else could change the answer)."""
+    """Settled verdicts keyed by URL and a *context* (what else could change the answer).
+
+    Raises :class:`CacheRefused` (a configuration error) when ``path`` is a file studylog-md
+    did not make, and :class:`CacheUnavailable` when it cannot be used now.
+    """
 
     def __init__(self, path: Path, max_age: float) -> None:
         self._max_age = max_age
+        self._path = path
+        existed = [side.exists() for side in _side_files(path)]
+        self._db: sqlite3.Connection | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # connect's timeout is SQLite's busy timeout (sqlite3_busy_timeout).
-            self._db = sqlite3.connect(
-                str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
-            )
-            _enable_wal(self._db)
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                # An older (or newer) layout: the cache is disposable, start over.
-                self._db.execute("DROP TABLE IF EXISTS results")
-            self._db.execute(_SCHEMA)
-            if version != SCHEMA_VERSION:
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.execute(
-                "DELETE FROM results WHERE checked_at < ?",
-                (time.time() - max(PRUNE_AFTER, max_age),),
-            )
+            ours = _inspect(path)
+            _check_free_space(path.parent)
+            if not ours:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _create(path)
+                _inspect(path)  # whoever made it, it must be ours
+            self._open(path)
         except (OSError, sqlite3.Error) as exc:
-            raise LinkCheckConfigError(
-                f"link cache {path} cannot be used ({exc}); delete it or choose another path"
-            ) from None
+            self._abandon(existed)
+            raise CacheUnavailable(getattr(exc, "strerror", None) or str(exc)) from None
+        except BaseException:
+            self._abandon(existed)
+            raise
+
+    def _open(self, path: Path) -> None:
+        # connect's timeout is SQLite's busy timeout (sqlite3_busy_timeout).
+        db = self._db = sqlite3.connect(
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            # check_links may run the checker in a thread of its own (inside an event loop).
+            check_same_thread=False,
+        )
+        # Checked again on the connection that writes: the file may have been swapped since
+        # it was inspected.
+        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            raise _not_ours(path, "another program's SQLite database")
+        _enable_wal(db)
+        db.execute("PRAGMA synchronous = NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            # Our own older (or newer) layout: the cache is disposable, start over.
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DROP TABLE IF EXISTS results")
+            db.execute(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        now = time.time()
+        # Old rows, rows from the future (a wrong clock would make them valid forever) and
+        # rows whose time is not a number go. "The future" starts a minute from now: another
+        # process may write a row between our clock reading and the DELETE.
+        db.execute(
+            "DELETE FROM results WHERE NOT (typeof(checked_at) IN ('real', 'integer') "
+            "AND checked_at >= ? AND checked_at <= ?)",
+            (now - max(PRUNE_AFTER, self._max_age), now + FUTURE_SLACK),
+        )
+
+    def _abandon(self, existed: list[bool]) -> None:
+        """Close after a failed open, removing the ``-wal``/``-shm`` files we made."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+        for side, was_there in zip(_side_files(self._path), existed, strict=True):
+            # Only empty ones: a side file with content may belong to another process that
+            # opened the cache meanwhile (a live -wal holds its writes).
+            with contextlib.suppress(OSError):
+                if not was_there and side.stat().st_size == 0:
+                    side.unlink()
 
     def get(self, url: str, context: str) -> LinkResult | None:
-        """The cached verdict for ``url``, or ``None`` (unknown, or older than max_age)."""
+        """The cached verdict for ``url``, or ``None`` (unknown, older than max_age, from
+        the future, or a row that does not hold what we write)."""
+        if self._db is None:
+            return None
         try:
             row = self._db.execute(
                 "SELECT verdict, status, detail, final_url, checked_at FROM results "
                 "WHERE url = ? AND context = ?",
                 (redact(url), context),
             ).fetchone()
-        except sqlite3.Error:
+        except sqlite3.Error:  # including text that is not UTF-8
             return None
-        if row is None or time.time() - float(row[4]) > self._max_age:
+        if row is None:
             return None
-        verdict, status, detail, final_url, _ = row
-        if verdict not in ("ok", "dead", "redirected"):
-            return None
-        return LinkResult(
-            url=url,
-            verdict=verdict,
-            status=status,
-            detail=detail,
-            final_url=final_url,
-            from_cache=True,
-        )
+        return _from_row(url, row, self._max_age, time.time())
 
     def put(self, result: LinkResult, context: str) -> None:
         """Remember ``result`` when it is settled; otherwise do nothing."""
-        if not is_settled(result):
+        if self._db is None or not is_settled(result):
             return
         # Locked for longer than the busy timeout, disk full...: the cache is optional.
         with contextlib.suppress(sqlite3.Error):
@@ -149,4 +331,29 @@ class LinkCache:
 
     def close(self) -> None:
         """Close the database connection."""
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _from_row(url: str, row: tuple[Any, ...], max_age: float, now: float) -> LinkResult | None:
+    """The result a row stands for, or ``None`` when any value is not what :meth:`put`
+    writes: another program (or a hand) may have edited the file."""
+    verdict, status, detail, final_url, checked_at = row
+    if isinstance(checked_at, bool) or not isinstance(checked_at, (int, float)):
+        return None
+    if not math.isfinite(checked_at) or not 0 <= now - checked_at <= max_age:
+        return None
+    if verdict not in VERDICTS or not isinstance(detail, str):
+        return None
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+        return None
+    if final_url is not None and not isinstance(final_url, str):
+        return None
+    if verdict == "redirected" and not final_url:
+        return None
+    result = LinkResult(
+        url=url, verdict=verdict, status=status, detail=detail, final_url=final_url,
+        from_cache=True,
+    )  # fmt: skip
+    return result if is_settled(result) else None
