@@ -56,6 +56,11 @@ class LinkCheckOptions:
     """Seconds before the first retry; doubled for each further one, plus up to 50% jitter."""
     retry_after_cap: float = 30.0
     """The longest ``Retry-After`` wait honoured (seconds)."""
+    retry_after_host_budget: float = 60.0
+    """The most seconds one host may make us wait with ``Retry-After`` in one run; then its
+    links left are ``unverifiable`` without being requested."""
+    retry_after_run_budget: float = 120.0
+    """The most seconds all hosts together may make us wait with ``Retry-After``."""
     cache_path: Path | None = None
     """An SQLite file remembering settled verdicts across runs; ``None``: no cache."""
     max_cache_age: float = 86400.0
@@ -102,24 +107,19 @@ def compile_excludes(patterns: Sequence[str]) -> list[re.Pattern[str]]:
 
 
 def validate(options: LinkCheckOptions) -> None:
-    """Raise :class:`LinkCheckConfigError` for numbers that make no sense."""
-    checks = (
-        (options.timeout > 0, "timeout must be > 0"),
-        (options.max_concurrency >= 1, "max_concurrency must be >= 1"),
-        (options.host_concurrency >= 1, "host_concurrency must be >= 1"),
-        (options.host_interval_ms >= 0, "host_interval_ms must be >= 0"),
-        (options.max_redirects >= 0, "max_redirects must be >= 0"),
-        (options.retries >= 0, "retries must be >= 0"),
-        (options.retry_backoff >= 0, "retry_backoff must be >= 0"),
-        (options.retry_after_cap >= 0, "retry_after_cap must be >= 0"),
-        (options.max_cache_age >= 0, "max_cache_age must be >= 0"),
-    )
-    for ok, message in checks:
-        if not ok:
-            raise LinkCheckConfigError(f"link check: {message}")
+    """Raise :class:`LinkCheckConfigError` for numbers out of their bounds (the same check
+    as the command line's and the configuration file's, see ``numbers.py``)."""
+    from .numbers import BOUNDS, NumberError, check_number
+
+    for name in BOUNDS:
+        field_name, scale = ("host_interval_ms", 1000) if name == "host_interval" else (name, 1)
+        try:
+            check_number(name, getattr(options, field_name), scale=scale)
+        except NumberError as exc:
+            raise LinkCheckConfigError(f"link check: {field_name}: {exc}") from None
     for host, codes in options.accept_status.items():
         for code in codes:
-            if not isinstance(code, int) or not 100 <= code <= 999:
+            if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 999:
                 raise LinkCheckConfigError(
                     f"links.accept-status: {host}: {code!r} is not an HTTP status code"
                 )
