@@ -31,6 +31,19 @@ def err(message: str) -> None:
     _write(sys.stderr, message + "\n")
 
 
+class WarnOnce:
+    """``studylog-md: warning: ...`` on stderr, each message once per run (``lint --online``
+    checks file by file, and an unusable cache would otherwise be reported for each)."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, message: str) -> None:
+        if message not in self.seen:
+            self.seen.add(message)
+            err(f"studylog-md: warning: {message}")
+
+
 def out(message: str = "", nl: bool = True) -> None:
     """Write to stdout, never failing on characters the terminal cannot show."""
     _write(sys.stdout, message + ("\n" if nl else ""))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, err, out, unique_paths
+from ._common import EXIT_FINDINGS, EXIT_OK, WarnOnce, err, out, unique_paths
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -183,7 +183,9 @@ def check_links_cmd(
     )
     progress = Progress()
     try:
-        findings = check_documents(items, options, strict=strict, progress=progress)
+        findings = check_documents(
+            items, options, strict=strict, progress=progress, warn=WarnOnce()
+        )
     finally:
         progress.close()
     diagnostics = [d for path in findings for d in findings[path]]

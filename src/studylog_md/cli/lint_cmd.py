@@ -23,6 +23,7 @@ from ._common import (
     EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USER,
+    WarnOnce,
     committing,
     err,
     fail,
@@ -60,6 +61,7 @@ class _Session:
         "online",
         "select",
         "strict",
+        "warn",
     )
 
     def __init__(
@@ -79,6 +81,7 @@ class _Session:
         self.code = EXIT_OK
         self.findings: list[Diagnostic] = []
         self._errors_shown: set[str] = set()
+        self.warn = WarnOnce()  # lint --online: each warning once, not once per file
 
     def error(self, exc: Exception | str, code: int) -> None:
         """Report one file's failure on one line and remember the worst exit code."""
@@ -336,9 +339,7 @@ def _lint_one(path: str, session: _Session) -> None:
         if session.online:
             found = [
                 *found,
-                *_online_findings(
-                    doc, shown, config, session.strict, session.options_for(config, shown)
-                ),
+                *_online_findings(doc, shown, config, session, session.options_for(config, shown)),
             ]
     except StudylogError as exc:
         session.error(exc, exc.exit_code)
@@ -400,13 +401,11 @@ def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed
             found = lint_document(after, shown, options)
             if session.online:
                 found += _online_findings(
-                    after, shown, config, session.strict, session.options_for(config, shown)
+                    after, shown, config, session, session.options_for(config, shown)
                 )
             return _Fixed(doc, new_data, count, found)
     if session.online:
-        found += _online_findings(
-            doc, shown, config, session.strict, session.options_for(config, shown)
-        )
+        found += _online_findings(doc, shown, config, session, session.options_for(config, shown))
     return _Fixed(doc, data, 0, found)
 
 
@@ -458,9 +457,14 @@ def _fix_stdin(session: _Session, config: Config) -> None:
 
 
 def _online_findings(
-    doc: Document, path: str, config: Config, strict: bool, options: LintOptions
+    doc: Document, path: str, config: Config, session: _Session, options: LintOptions
 ) -> list[Diagnostic]:
-    """Findings of the online link check for ``doc`` (``lint --online``)."""
+    """Findings of the online link check for ``doc`` (``lint --online``).
+
+    When the online check cannot run (a bad ``links`` setting), that is reported and the
+    file's offline findings still stand: none are returned from here, none are lost.
+    """
+    from ..errors import StudylogError
     from ..lint.engine import resolve_rules
     from ..lint.online import check_documents
     from .links_cmd import Progress, online_options
@@ -469,8 +473,15 @@ def _online_findings(
     progress = Progress()
     try:
         found = check_documents(
-            [(doc, path)], online_options(config, file), strict=strict, progress=progress
+            [(doc, path)],
+            online_options(config, file),
+            strict=session.strict,
+            progress=progress,
+            warn=session.warn,
         )
+    except StudylogError as exc:
+        session.error(exc, exc.exit_code)
+        return []
     finally:
         progress.close()
     result = found.get(path, [])

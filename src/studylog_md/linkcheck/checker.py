@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from .addresses import IPAddress, Refusal, refusal_for
-from .cache import LinkCache
+from .cache import CacheUnavailable, LinkCache
 from .client import FetchError, Response, fetch, make_ssl_context
 from .hosts import Gates, parse_retry_after
 from .options import (
@@ -27,10 +27,11 @@ from .options import (
     validate,
 )
 from .resolve import AddressBook, Resolver, system_resolver
-from .sites import MissingVariable, Sites
+from .sites import MissingVariable, Sites, scrub
 from .targets import InvalidURL, Target, join_location, parse_target, redact, scheme_of
 
 Progress = Callable[[int, int, int], None]
+Warn = Callable[[str], None]
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})
@@ -50,16 +51,18 @@ def check_links(
     progress: Progress | None = None,
     *,
     resolver: Resolver | None = None,
+    warn: Warn | None = None,
 ) -> dict[str, LinkResult]:
     """Check every distinct URL once; the result maps each URL (as given) to its verdict.
 
     ``progress(done, total, dead_so_far)`` is called after each link. ``resolver`` replaces
-    the system's DNS lookup (tests, embedding). Raises
+    the system's DNS lookup (tests, embedding). ``warn(message)`` hears about trouble that
+    does not stop the run (a cache that cannot be used). Raises
     :class:`~studylog_md.linkcheck.options.LinkCheckConfigError` for invalid options.
     """
     validate(options)
     unique = list(dict.fromkeys(urls))
-    run = _Run(options, progress, resolver or system_resolver)
+    run = _Run(options, progress, resolver or system_resolver, warn=warn)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -117,24 +120,40 @@ class _Run:
         progress: Progress | None,
         resolver: Resolver,
         vet: Callable[[IPAddress], Refusal | None] = refusal_for,
+        *,
+        warn: Warn | None = None,
     ):
         self.options = options
         self.progress = progress
         self.resolver = resolver
         self.excludes = compile_excludes(options.exclude)
         self.sites = Sites(options.accept_status, options.headers)
+        # Read once: the environment does not change during a run.
+        self.secrets = self.sites.secrets()
         # Hosts where HEAD said "error" but GET said "fine": go straight to GET there.
         self.get_only: set[str] = set()
         self.gates = Gates(
-            options.max_concurrency, options.host_concurrency, options.host_interval_ms / 1000
+            options.max_concurrency,
+            options.host_concurrency,
+            options.host_interval_ms / 1000,
+            host_wait_budget=options.retry_after_host_budget,
+            run_wait_budget=options.retry_after_run_budget,
         )
         # ``vet`` is replaceable for tests only: a redirect from a "public" host to a private
         # one cannot be staged otherwise on a machine whose servers are all on loopback.
         self.book = AddressBook(resolver, options.allow_private, options.timeout, vet)
         self._ssl_context: ssl.SSLContext | None = None
-        self.cache = (
-            LinkCache(options.cache_path, options.max_cache_age) if options.cache_path else None
-        )
+        self.cache: LinkCache | None = None
+        if options.cache_path is not None:
+            try:
+                self.cache = LinkCache(options.cache_path, options.max_cache_age)
+            except CacheUnavailable as exc:
+                # The cache only saves time: a run without it gives the same verdicts.
+                if warn is not None:
+                    warn(
+                        f"the link cache {options.cache_path} cannot be used ({exc}); "
+                        "checking without it"
+                    )
 
     async def check_all(self, urls: list[str]) -> dict[str, LinkResult]:
         options = self.options
@@ -155,7 +174,7 @@ class _Run:
             except Exception as exc:  # one odd server must not end the whole run
                 detail = f"internal error while checking ({type(exc).__name__}); please report"
                 result = LinkResult(url, "unverifiable", None, detail)
-            results[url] = _printable(result)
+            results[url] = _printable(self._scrub(result))
             done += 1
             dead += result.verdict == "dead"
             if self.progress is not None:
@@ -182,16 +201,24 @@ class _Run:
             target = parse_target(url)
         except InvalidURL as exc:
             return LinkResult(url, "dead", None, redact(str(exc)))
+        if self.cache is None:
+            return await self._check_target(url, target)
+        if not self.options.allow_private:
+            # Vetted before the cache is asked: a verdict cached by a run that allowed private
+            # addresses must not answer for a loopback URL in one that does not.
+            try:
+                await self._addresses(target)
+            except _Failed as failure:
+                return LinkResult(url, failure.verdict, failure.status, failure.detail)
         context = self._cache_context(target.host)
-        if self.cache is not None:
-            cached = self.cache.get(url, context)
-            if cached is not None and not (
-                cached.verdict == "dead" and self._accepted(target.host, cached.status)
-            ):
-                return cached
-        result = await self._check_target(url, target)
-        if self.cache is not None:
-            self.cache.put(result, context)
+        cached = self.cache.get(url, context)
+        if cached is not None and not (
+            cached.verdict == "dead" and self._accepted(target.host, cached.status)
+        ):
+            return cached
+        # Scrubbed before it is stored: the file outlives the run and may be shared.
+        result = self._scrub(await self._check_target(url, target))
+        self.cache.put(result, context)
         return result
 
     async def _check_target(self, url: str, target: Target) -> LinkResult:
@@ -335,12 +362,27 @@ class _Run:
                     wait = parse_retry_after(response.headers.get("retry-after"))
                 if wait is not None:
                     # The whole host waits, not just this link: it asked us to slow down.
-                    self.gates.host(target.host).block_for(min(wait, options.retry_after_cap))
+                    if not self.gates.retry_after(target.host, min(wait, options.retry_after_cap)):
+                        raise _Failed("unverifiable", _waited_enough(status, wait), status)
                 else:
                     await asyncio.sleep(self._backoff(attempt))
                 attempt += 1
                 continue
             return response
+
+    def _scrub(self, result: LinkResult) -> LinkResult:
+        """``result`` without the configured secrets (a token a server echoed back)."""
+        if not self.secrets:
+            return result
+        detail = scrub(result.detail, self.secrets)
+        final_url = result.final_url
+        if final_url is not None and scrub(final_url, self.secrets) != final_url:
+            # The fix would write the secret into the log: report the page as ok instead.
+            detail = f"{detail} (not suggesting the new address: it holds a configured secret)"
+            return dataclasses.replace(result, verdict="ok", detail=detail, final_url=None)
+        if detail == result.detail:
+            return result
+        return dataclasses.replace(result, detail=detail)
 
     def _backoff(self, attempt: int) -> float:
         base: float = self.options.retry_backoff * (2**attempt)
@@ -370,6 +412,9 @@ class _Run:
         failure: FetchError | None = None
         for address in addresses[:MAX_ADDRESSES]:
             async with self.gates.slot(target.host):
+                if self.gates.exhausted(target.host):
+                    # Checked once our turn came: we may have queued before the refusal.
+                    raise _Failed("unverifiable", _NOT_WAITING)
                 if budget.left <= 0:
                     raise FetchError("timeout", "timed out (the time for this link was used up)")
                 started = time.monotonic()
@@ -424,6 +469,19 @@ class _Run:
     def _cache_context(self, host: str) -> str:
         """What besides the URL changes the answer: the names of headers sent to the host."""
         return "headers=" + ",".join(self.sites.header_names(host))
+
+
+_NOT_WAITING = (
+    "not checked: the site asked us to wait (Retry-After) longer than the waits allowed for "
+    "it in one run"
+)
+
+
+def _waited_enough(status: int, wait: float) -> str:
+    return (
+        f"HTTP {status}: the site asked us to wait {wait:.0f} s (Retry-After), more than is "
+        "left of the waits allowed per host and per run"
+    )
 
 
 # Control characters (a terminal escape in a server's reason phrase or Location header).

@@ -10,13 +10,18 @@ Variables are read when a request to that host is about to be made, so a token t
 set only affects the links of its host: they are reported ``unverifiable`` with a detail
 naming the variable, rather than being checked without the token (a private repository
 would then look dead).
+
+Header values are secrets (tokens). A server can reflect one in its status line or a
+``Location``, so every text of a result is scrubbed of them (:func:`scrub`) before it is
+cached or shown.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from urllib.parse import quote, quote_plus
 
 from .options import LinkCheckConfigError
 
@@ -24,6 +29,10 @@ _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{[^}]*\}?")
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 # Headers the client manages itself; letting configuration set them could break framing.
 _RESERVED = {"host", "connection", "content-length", "transfer-encoding", "te", "upgrade"}
+# Shorter values are not treated as secrets: replacing "json" or "1" in every message would
+# garble it, and no token is that short.
+MIN_SECRET = 6
+REDACTED = "***"
 
 
 class MissingVariable(Exception):
@@ -103,6 +112,38 @@ class Sites:
                     )
                 result[name] = value
         return result
+
+    def secrets(self) -> tuple[str, ...]:
+        """What must never be printed or cached, longest first: each configured header
+        value as it would be sent, each variable's value, and the last word of a value (the
+        credential of ``Bearer <token>``). Headers whose variables are not set are skipped:
+        they are never sent."""
+        found: set[str] = set()
+        for key, values in self._headers:
+            for name, raw in values.items():
+                for match in _ENV_REF.finditer(raw):
+                    variable = match.group(1)
+                    if variable is not None and self._environ.get(variable):
+                        found.add(self._environ[variable])
+                try:
+                    value = _expand(key, name, raw, self._environ)
+                except MissingVariable:
+                    continue
+                found.add(value)
+                words = value.split()
+                if words:
+                    found.add(words[-1])
+        return tuple(sorted((s for s in found if len(s) >= MIN_SECRET), key=len, reverse=True))
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (as it is, and percent-encoded) replaced by ``***``."""
+    for secret in secrets:
+        forms = (secret, quote(secret, safe=""), quote(secret), quote_plus(secret))
+        for form in dict.fromkeys(forms):
+            if form in text:
+                text = text.replace(form, REDACTED)
+    return text
 
 
 def _check_header(key: str, name: str, raw: str) -> None:

@@ -61,8 +61,10 @@ def check_documents(
     strict: bool = False,
     selected: frozenset[str] | None = None,
     progress: Callable[[int, int, int], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, list[Diagnostic]]:
-    """Check every http(s) link of every document once; findings by path."""
+    """Check every http(s) link of every document once; findings by path. ``warn`` hears
+    about trouble that does not stop the check (a cache that cannot be used)."""
     from ..linkcheck import check_links
 
     per_doc = [(doc, path, http_links(doc)) for doc, path in items]
@@ -70,7 +72,7 @@ def check_documents(
     for _doc, _path, links in per_doc:
         for link in links:
             urls.setdefault(link.url, None)
-    results = check_links(list(urls), options, progress=progress) if urls else {}
+    results = check_links(list(urls), options, progress=progress, warn=warn) if urls else {}
     findings: dict[str, list[Diagnostic]] = {}
     for doc, path, links in per_doc:
         suppress = Suppressions.scan(doc, rule_name)
