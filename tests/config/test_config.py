@@ -19,6 +19,7 @@ from studylog_md.config import (
 )
 from studylog_md.document.markers import Status
 from studylog_md.errors import ConfigError
+from studylog_md.linkcheck.sites import MissingVariable
 from studylog_md.safe_write import DEFAULT_MAX_BYTES
 
 
@@ -219,19 +220,20 @@ Authorization = "Bearer ${TOKEN}"
     assert links.max_cache_age == 2 * 86400
     assert links.cache == tmp_path / "cache" / "links.sqlite"
     assert links.cache_enabled
-    assert links.accepted_statuses("www.linkedin.com") == frozenset({999})
-    assert links.is_excluded("https://intra.example/x")
-    assert not links.is_excluded("https://example.com/intra.x")
-    assert links.headers_for("api.github.com", {"TOKEN": "t0k"}) == {"Authorization": "Bearer t0k"}
+    sites = links.sites({"TOKEN": "t0k"})
+    assert sites.accepted("www.linkedin.com", 999) and not sites.accepted("linkedin.com", 999)
+    assert [pattern.pattern for pattern in links.exclude] == ["^https://intra\\."]
+    assert sites.headers_for("api.github.com") == {"Authorization": "Bearer t0k"}
 
 
 def test_links_defaults() -> None:
     links = LinksConfig()
     assert links.timeout > 0 and links.max_concurrency >= links.host_concurrency >= 1
     assert links.cache is None and links.cache_enabled
-    assert links.accepted_statuses("example.com") == frozenset()
-    assert links.headers_for("example.com", {}) == {}
-    assert not links.is_excluded("https://example.com/")
+    sites = links.sites({})
+    assert not sites.accepted("example.com", 403)
+    assert sites.headers_for("example.com") == {}
+    assert links.exclude == ()
 
 
 @pytest.mark.parametrize(
@@ -265,22 +267,20 @@ X-Token = "exact $$5 ${A}"
 """,
     )
     links = load_config(tmp_path).links
-    assert links.accepted_statuses("blog.medium.com") == frozenset({403})
-    assert links.accepted_statuses("Medium.com") == frozenset({429})
-    assert links.accepted_statuses("notmedium.com") == frozenset()
-    assert links.headers_for("api.example.com", {"A": "a"}) == {
-        "X-Token": "exact $5 a",
-        "X-Other": "w",
-    }
-    assert links.headers_for("www.example.com", {}) == {"X-Token": "wild", "X-Other": "w"}
-    assert links.headers_for("example.com", {}) == {}
+    sites = links.sites({"A": "a"})
+    assert sites.accepted("blog.medium.com", 403) and not sites.accepted("blog.medium.com", 429)
+    assert sites.accepted("Medium.com", 429) and not sites.accepted("Medium.com", 403)
+    assert not sites.accepted("notmedium.com", 403) and not sites.accepted("notmedium.com", 429)
+    assert sites.headers_for("api.example.com") == {"X-Token": "exact $5 a", "X-Other": "w"}
+    assert sites.headers_for("www.example.com") == {"X-Token": "wild", "X-Other": "w"}
+    assert sites.headers_for("example.com") == {}
 
 
 def test_missing_environment_variable_is_reported_only_when_used(tmp_path: Path) -> None:
     write(tmp_path / ".studylog-md.toml", '[links.headers."h.example"]\nAuth = "${NOPE_TOKEN}"\n')
     links = load_config(tmp_path).links  # offline commands are not affected
-    with pytest.raises(ConfigError, match="NOPE_TOKEN"):
-        links.headers_for("h.example", {})
+    with pytest.raises(MissingVariable, match="NOPE_TOKEN"):
+        links.sites({}).headers_for("h.example")
 
 
 def test_vocabulary_adds_the_extra_markers(tmp_path: Path) -> None:
@@ -375,9 +375,9 @@ def test_unknown_key_in_links(tmp_path: Path) -> None:
         ('per-file-ignores = ["a"]\n', "tool.studylog-md.per-file-ignores", "table"),
         ("links = 3\n", "tool.studylog-md.links", "table"),
         ('[tool.studylog-md.links]\ntimeout = "10"\n', "links.timeout", "number"),
-        ("[tool.studylog-md.links]\ntimeout = 0\n", "links.timeout", "positive"),
+        ("[tool.studylog-md.links]\ntimeout = 0\n", "links.timeout", "more than 0"),
         ("[tool.studylog-md.links]\nmax-concurrency = 2.5\n", "links.max-concurrency", "whole"),
-        ("[tool.studylog-md.links]\nhost-interval = -1\n", "links.host-interval", "0 or more"),
+        ("[tool.studylog-md.links]\nhost-interval = -1\n", "links.host-interval", "at least 0"),
         ('[tool.studylog-md.links]\nmax-cache-age = "soon"\n', "links.max-cache-age", "'7d'"),
         ("[tool.studylog-md.links]\ncache = 3\n", "links.cache", "path or false"),
         ('[tool.studylog-md.links]\nexclude = ["("]\n', "links.exclude", "regular expression"),
@@ -453,6 +453,6 @@ def test_the_examples_in_the_documentation_are_valid(tmp_path: Path) -> None:
         config = load_config(example.parent)
         assert config.source == example
         assert config.ignore == frozenset({"expiring-url"})
-        assert config.links.headers_for("api.github.com", {"GITHUB_TOKEN": "t"}) == {
+        assert config.links.sites({"GITHUB_TOKEN": "t"}).headers_for("api.github.com") == {
             "Authorization": "Bearer t"
         }

@@ -14,7 +14,15 @@ import math
 import re
 from typing import NamedTuple
 
-__all__ = ["BOUNDS", "Bound", "NumberError", "check_number", "parse_duration", "parse_number"]
+__all__ = [
+    "BOUNDS",
+    "Bound",
+    "NumberError",
+    "check_number",
+    "describe",
+    "parse_duration",
+    "parse_number",
+]
 
 DAY = 86400.0
 
@@ -64,10 +72,10 @@ def check_number(name: str, value: object, *, scale: int = 1) -> float:
     unit = "milliseconds" if scale == 1000 else bound.unit
     if bound.integer:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise NumberError(f"expected a whole number, got {_describe(value)}")
+            raise NumberError(f"expected a whole number, got {describe(value)}")
     elif isinstance(value, bool) or not isinstance(value, (int, float)):
         what = f"a number of {unit}" if unit else "a number"
-        raise NumberError(f"expected {what}, got {_describe(value)}")
+        raise NumberError(f"expected {what}, got {describe(value)}")
     low, high = bound.low * scale, bound.high * scale
     # Compared as given: a huge int must not be turned into a float first (OverflowError).
     too_low = value <= low if bound.low_open else value < low
@@ -125,14 +133,15 @@ def _shown(value: float) -> str:
     return str(value)
 
 
-def _describe(value: object) -> str:
+def describe(value: object) -> str:
+    """How a wrong value is named in a message: ``a string ('10')``, ``a table``."""
     kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
     kind = kinds.get(type(value))
     if kind is not None:
         shown = _shown(value) if isinstance(value, int) else repr(value)
         return f"{kind} ({shown if len(shown) <= 40 else shown[:39] + '…'})"
     if isinstance(value, list):
-        return "a list"
+        return "a list with a non-string item" if value else "a list"
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__

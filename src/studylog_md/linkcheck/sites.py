@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
 from .options import LinkCheckConfigError
+from .settings import ENV_REF as _ENV_REF
+from .settings import header_problem, host_key_problem
 
-_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{[^}]*\}?")
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-# Headers the client manages itself; letting configuration set them could break framing.
-_RESERVED = {"host", "connection", "content-length", "transfer-encoding", "te", "upgrade"}
 # Shorter values are not treated as secrets: replacing "json" or "1" in every message would
 # garble it, and no token is that short.
 MIN_SECRET = 6
@@ -58,7 +56,7 @@ class Sites:
 
     def __init__(
         self,
-        accept_status: Mapping[str, Sequence[int]],
+        accept_status: Mapping[str, Collection[int]],
         headers: Mapping[str, Mapping[str, str]],
         environ: Mapping[str, str] | None = None,
     ) -> None:
@@ -71,12 +69,13 @@ class Sites:
         self._headers: list[tuple[str, dict[str, str]]] = []
         for key, values in ordered:
             key = key.strip().lower()
-            if key in ("*", "*.", ""):
-                raise LinkCheckConfigError(
-                    "links.headers: headers (tokens) cannot be configured for every host"
-                )
+            problem = host_key_problem(key, every_host=False)
+            if problem is not None:
+                raise LinkCheckConfigError(f"links.headers: {problem}")
             for name, raw in values.items():
-                _check_header(key, name, raw)
+                problem = header_problem(name, raw)
+                if problem is not None:
+                    raise LinkCheckConfigError(f"links.headers: {key}: {problem}")
             self._headers.append((key, dict(values)))
 
     def accepted(self, host: str, status: int | None) -> bool:
@@ -144,21 +143,6 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
             if form in text:
                 text = text.replace(form, REDACTED)
     return text
-
-
-def _check_header(key: str, name: str, raw: str) -> None:
-    if not _TOKEN.match(name) or name.lower() in _RESERVED:
-        raise LinkCheckConfigError(f"links.headers: {key}: cannot send header {name!r}")
-    if any(c in raw for c in "\r\n\0"):
-        raise LinkCheckConfigError(
-            f"links.headers: {key}: the value of {name!r} contains a line break"
-        )
-    for match in _ENV_REF.finditer(raw):
-        if match.group(0) != "$$" and match.group(1) is None:
-            raise LinkCheckConfigError(
-                f"links.headers: {key}: {match.group(0)!r} in {name!r} is not a variable "
-                "reference (write ${NAME}, or $$ for a literal $)"
-            )
 
 
 def _expand(key: str, name: str, raw: str, environ: Mapping[str, str]) -> str:
