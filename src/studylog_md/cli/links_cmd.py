@@ -24,7 +24,7 @@ def online_options(
     timeout: float | None = None,
     max_concurrency: int | None = None,
     host_concurrency: int | None = None,
-    host_interval_ms: int | None = None,
+    host_interval_ms: float | None = None,
     allow_private: bool = False,
     cache: Path | None = None,
     no_cache: bool = False,
@@ -42,8 +42,8 @@ def online_options(
         timeout=timeout if timeout is not None else links.timeout,
         max_concurrency=max_concurrency or links.max_concurrency or defaults.max_concurrency,
         host_concurrency=host_concurrency or links.host_concurrency or defaults.host_concurrency,
-        host_interval_ms=(
-            host_interval_ms if host_interval_ms is not None else round(links.host_interval * 1000)
+        host_interval_ms=round(
+            host_interval_ms if host_interval_ms is not None else links.host_interval * 1000
         ),
         allow_private=allow_private,
         cache_path=cache_path,
@@ -89,20 +89,62 @@ class Progress:
             sys.stderr.flush()
 
 
+if TYPE_CHECKING:  # pragma: no cover
+    # Generic from click 8.2 on; the project supports 8.1, where it is not subscriptable.
+    _ParamType = click.ParamType[Any]
+else:
+    _ParamType = click.ParamType
+
+
+class Bounded(_ParamType):
+    """A number checked against the checker's own bounds (``linkcheck/numbers.py``), the same
+    check the configuration file's values get."""
+
+    def __init__(self, key: str, metavar: str, *, scale: int = 1) -> None:
+        self.key = key
+        self.name = metavar
+        self.scale = scale  # 1000: the flag is in milliseconds, the bound in seconds
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ..linkcheck.numbers import NumberError, parse_number
+
+        if not isinstance(value, str):
+            return value
+        try:
+            number = parse_number(self.key, value, scale=self.scale)
+        except NumberError as exc:
+            self.fail(str(exc), param, ctx)
+        return number * self.scale if self.scale != 1 else number
+
+
 def online_options_flags(function: Any) -> Any:
     """The checker's flags, shared by ``check-links`` and ``lint --online``."""
     flags = [
         click.option("--strict", is_flag=True, help="Unverifiable links fail too."),
-        click.option("--timeout", type=float, default=None, help="Seconds per request (10)."),
-        click.option("--max-concurrency", type=click.IntRange(1), default=None, help="(32)"),
-        click.option("--host-concurrency", type=click.IntRange(1), default=None, help="(4)"),
+        click.option(
+            "--timeout",
+            type=Bounded("timeout", "SECONDS"),
+            default=None,
+            help="Seconds per request (10; at most 300).",
+        ),
+        click.option(
+            "--max-concurrency",
+            type=Bounded("max_concurrency", "N"),
+            default=None,
+            help="(32; 1 to 256)",
+        ),
+        click.option(
+            "--host-concurrency",
+            type=Bounded("host_concurrency", "N"),
+            default=None,
+            help="(4; 1 to 64)",
+        ),
         click.option(
             "--host-interval",
             "host_interval_ms",
-            type=click.IntRange(0),
+            type=Bounded("host_interval", "MS", scale=1000),
             default=None,
-            metavar="MS",
-            help="Minimum milliseconds between two requests to one host (0).",
+            help="Minimum milliseconds between two requests to one host (0; at most 60000).",
         ),
         click.option(
             "--allow-private", is_flag=True, help="Also contact private and local addresses."
@@ -111,9 +153,9 @@ def online_options_flags(function: Any) -> Any:
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option(
             "--max-cache-age",
-            type=float,
+            type=Bounded("max_cache_age", "AGE"),
             default=None,
-            help="Seconds a verdict is trusted (86400).",
+            help="Seconds, or 90m, 12h, 7d, a verdict is trusted (86400; at most 366 days).",
         ),
     ]
     for flag in reversed(flags):
