@@ -60,7 +60,6 @@ BOUNDS: dict[str, Bound] = {
 
 _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_FLOAT = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
 _INT = re.compile(r"\s*[+-]?\d+\s*")
 
 
@@ -103,10 +102,14 @@ def parse_number(name: str, text: str, *, scale: int = 1) -> float:
         if not _INT.fullmatch(text):
             raise NumberError(f"expected a whole number, got {text!r}")
         return check_number(name, int(text), scale=scale)
-    if not _FLOAT.fullmatch(text):
+    try:
+        # float() as TOML reads numbers: "inf" and "nan" get the same "out of bounds" answer
+        # as in the configuration file.
+        number = float(text)
+    except ValueError:
         hint = " or a duration such as '12h' or '7d'" if bound.duration else ""
-        raise NumberError(f"expected a number{hint}, got {text!r}")
-    return check_number(name, float(text), scale=scale)
+        raise NumberError(f"expected a number{hint}, got {text!r}") from None
+    return check_number(name, number, scale=scale)
 
 
 def parse_duration(name: str, value: object) -> float:
