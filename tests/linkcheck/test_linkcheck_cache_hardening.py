@@ -112,6 +112,52 @@ def test_a_new_cache_carries_our_mark(tmp_path: Path) -> None:
     assert sorted(os.listdir(path.parent)) == ["c.sqlite"]  # no temp file, no side files
 
 
+# The layout of 0.1.0, whose caches carry no mark (application_id 0, user_version 1).
+CACHE_0_1_0 = """
+CREATE TABLE IF NOT EXISTS results (
+    url TEXT NOT NULL, context TEXT NOT NULL, verdict TEXT NOT NULL, status INTEGER,
+    detail TEXT NOT NULL, final_url TEXT, checked_at REAL NOT NULL,
+    PRIMARY KEY (url, context)
+) WITHOUT ROWID
+"""
+
+
+def test_a_cache_made_by_0_1_0_is_adopted(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute(CACHE_0_1_0)
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO results VALUES ('https://a.example/', 'headers=', 'ok', 200, "
+            "'HTTP 200', NULL, ?)",
+            (time.time(),),
+        )
+    db.close()
+    cache = LinkCache(path, 3600)
+    try:
+        found = cache.get("https://a.example/", "headers=")
+    finally:
+        cache.close()
+    assert found is not None and found.verdict == "ok"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    db.close()
+
+
+def test_an_unmarked_database_with_more_than_our_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(CACHE_0_1_0)
+        db.execute("CREATE TABLE accounts (name TEXT)")
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+    before = _snapshot(path)
+    with pytest.raises(CacheRefused):
+        LinkCache(path, 3600)
+    assert _snapshot(path) == before
+
+
 # --- item 14: a row from the future is stale and is pruned --------------------------------------
 
 

@@ -149,15 +149,20 @@ def _inspect(path: Path) -> bool:
     if len(header) < _HEADER_SIZE or not header.startswith(_MAGIC):
         raise _not_ours(path, "a file that is not an SQLite database")
     app_id = int.from_bytes(header[_APPLICATION_ID_AT : _APPLICATION_ID_AT + 4], "big")
+    user_version = int.from_bytes(header[_USER_VERSION_AT : _USER_VERSION_AT + 4], "big")
+    if app_id == 0 and user_version == SCHEMA_VERSION:
+        # Made by 0.1.0, before the mark: adopted only if it holds our table and nothing else.
+        _check_layout(path, legacy=True)
+        return True
     if app_id != APPLICATION_ID:
         raise _not_ours(path, "another program's SQLite database")
     _check_layout(path)
     return True
 
 
-def _check_layout(path: Path) -> None:
+def _check_layout(path: Path, *, legacy: bool = False) -> None:
     """Refuse a marked file whose tables are not exactly ours (a trigger or a view could
-    make our writes do something else)."""
+    make our writes do something else); ``legacy``: an unmarked file must match exactly."""
     uri = "file:" + quote(str(path.absolute())) + "?mode=ro&immutable=1"
     try:
         db = sqlite3.connect(uri, uri=True, isolation_level=None)
@@ -174,9 +179,11 @@ def _check_layout(path: Path) -> None:
         # Read without locks, so another process's checkpoint can make a page look torn:
         # not a reason to stop the run (the file carries our mark, we did not write it).
         raise CacheUnavailable(f"cannot read it ({exc})") from None
-    if version != SCHEMA_VERSION:
+    if version != SCHEMA_VERSION and not legacy:
         return  # our older (or newer) layout: disposable, rebuilt on open
     if objects != [("table", "results")] or columns != _COLUMNS:
+        if legacy:
+            raise _not_ours(path, "another program's SQLite database")
         raise _not_ours(path, "an SQLite database with studylog-md's mark but other tables")
 
 
@@ -256,7 +263,10 @@ class LinkCache:
         )
         # Checked again on the connection that writes: the file may have been swapped since
         # it was inspected.
-        if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id == 0 and db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # a 0.1.0 cache, adopted
+        elif app_id != APPLICATION_ID:
             raise _not_ours(path, "another program's SQLite database")
         _enable_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
