@@ -1,9 +1,9 @@
 """Per-site settings: which statuses a host may answer, and which headers it gets.
 
-Host keys are matched as in ``config.py``: an exact name (case-insensitive), or
-``*.example.com`` for every sub-domain of ``example.com`` (not ``example.com`` itself). For
-``accept_status`` the key ``"*"`` means every host; headers (tokens) can never be configured
-for every host.
+Host keys are an exact name (case-insensitive), or ``*.example.com`` for every sub-domain of
+``example.com`` (not ``example.com`` itself). For ``accept_status`` the key ``"*"`` means
+every host; headers (tokens) can never be configured for every host. Keys and headers are
+checked by ``settings.py``, the same functions the configuration file is read with.
 
 Header values may use ``${NAME}`` (an environment variable) and ``$$`` (a literal ``$``).
 Variables are read when a request to that host is about to be made, so a token that is not
