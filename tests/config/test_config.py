@@ -19,7 +19,7 @@ from studylog_md.config import (
 )
 from studylog_md.document.markers import Status
 from studylog_md.errors import ConfigError
-from studylog_md.linkcheck.sites import MissingVariable
+from studylog_md.linkcheck.sites import MissingVariable, Sites
 from studylog_md.safe_write import DEFAULT_MAX_BYTES
 
 
@@ -220,7 +220,7 @@ Authorization = "Bearer ${TOKEN}"
     assert links.max_cache_age == 2 * 86400
     assert links.cache == tmp_path / "cache" / "links.sqlite"
     assert links.cache_enabled
-    sites = links.sites({"TOKEN": "t0k"})
+    sites = Sites.of(links, {"TOKEN": "t0k"})
     assert sites.accepted("www.linkedin.com", 999) and not sites.accepted("linkedin.com", 999)
     assert [pattern.pattern for pattern in links.exclude] == ["^https://intra\\."]
     assert sites.headers_for("api.github.com") == {"Authorization": "Bearer t0k"}
@@ -230,7 +230,7 @@ def test_links_defaults() -> None:
     links = LinksConfig()
     assert links.timeout > 0 and links.max_concurrency >= links.host_concurrency >= 1
     assert links.cache is None and links.cache_enabled
-    sites = links.sites({})
+    sites = Sites.of(links, {})
     assert not sites.accepted("example.com", 403)
     assert sites.headers_for("example.com") == {}
     assert links.exclude == ()
@@ -267,7 +267,7 @@ X-Token = "exact $$5 ${A}"
 """,
     )
     links = load_config(tmp_path).links
-    sites = links.sites({"A": "a"})
+    sites = Sites.of(links, {"A": "a"})
     assert sites.accepted("blog.medium.com", 403) and not sites.accepted("blog.medium.com", 429)
     assert sites.accepted("Medium.com", 429) and not sites.accepted("Medium.com", 403)
     assert not sites.accepted("notmedium.com", 403) and not sites.accepted("notmedium.com", 429)
@@ -280,7 +280,7 @@ def test_missing_environment_variable_is_reported_only_when_used(tmp_path: Path)
     write(tmp_path / ".studylog-md.toml", '[links.headers."h.example"]\nAuth = "${NOPE_TOKEN}"\n')
     links = load_config(tmp_path).links  # offline commands are not affected
     with pytest.raises(MissingVariable, match="NOPE_TOKEN"):
-        links.sites({}).headers_for("h.example")
+        Sites.of(links, {}).headers_for("h.example")
 
 
 def test_vocabulary_adds_the_extra_markers(tmp_path: Path) -> None:
@@ -453,6 +453,6 @@ def test_the_examples_in_the_documentation_are_valid(tmp_path: Path) -> None:
         config = load_config(example.parent)
         assert config.source == example
         assert config.ignore == frozenset({"expiring-url"})
-        assert config.links.sites({"GITHUB_TOKEN": "t"}).headers_for("api.github.com") == {
+        assert Sites.of(config.links, {"GITHUB_TOKEN": "t"}).headers_for("api.github.com") == {
             "Authorization": "Bearer t"
         }

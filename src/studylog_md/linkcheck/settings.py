@@ -18,13 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import ConfigError
 from .numbers import NumberError, describe, parse_duration
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .sites import Sites
 
 __all__ = ["LINK_KEYS", "LinkSettings", "header_problem", "host_key_problem"]
 
@@ -124,14 +121,6 @@ class LinkSettings:
         )
         reader.finish()
         return settings
-
-    def sites(self, environ: Mapping[str, str] | None = None) -> Sites:
-        """What the checker does with ``accept-status`` and ``headers``: statuses accepted per
-        host, headers per host (``${NAME}`` read from ``environ``, the process environment
-        by default)."""
-        from .sites import Sites
-
-        return Sites(self.accept_status, self.headers, environ)
 
 
 class _Table:

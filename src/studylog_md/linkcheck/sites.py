@@ -25,7 +25,7 @@ from urllib.parse import quote, quote_plus
 
 from .options import LinkCheckConfigError
 from .settings import ENV_REF as _ENV_REF
-from .settings import header_problem, host_key_problem
+from .settings import LinkSettings, header_problem, host_key_problem
 
 # Shorter values are not treated as secrets: replacing "json" or "1" in every message would
 # garble it, and no token is that short.
@@ -77,6 +77,12 @@ class Sites:
                 if problem is not None:
                     raise LinkCheckConfigError(f"links.headers: {key}: {problem}")
             self._headers.append((key, dict(values)))
+
+    @classmethod
+    def of(cls, settings: LinkSettings, environ: Mapping[str, str] | None = None) -> Sites:
+        """The per-site part of a configuration's ``links`` table (``${NAME}`` read from
+        ``environ``, the process environment by default)."""
+        return cls(settings.accept_status, settings.headers, environ)
 
     def accepted(self, host: str, status: int | None) -> bool:
         """Whether ``status`` counts as "ok" for ``host``."""
