@@ -453,3 +453,27 @@ def test_a_token_the_server_echoes_is_redacted_from_output_and_cache(
     # And the cached answer, read back, holds no secret either.
     again = check_links(urls, options, resolver=_Resolver())
     assert again[urls[0]].from_cache and SECRET not in again[urls[0]].detail
+
+
+def test_which_configured_values_are_secrets() -> None:
+    from studylog_md.linkcheck.sites import Sites, scrub
+
+    sites = Sites(
+        {},
+        {
+            "api.example": {
+                "Authorization": "token literal-credential",
+                "Accept": "text/html",
+                "X-Team": "${TEAM_NAME}",
+                "X-Missing": "${NOT_SET_HERE}",
+            }
+        },
+        {"TEAM_NAME": "platform-team"},
+    )
+    secrets = sites.secrets()
+    assert "token literal-credential" in secrets and "literal-credential" in secrets
+    assert "platform-team" in secrets
+    assert "text/html" not in secrets  # a plain setting, not a credential
+    text = "HTTP 403 for token literal-credential (platform-team%20x) as text/html"
+    assert scrub(text, secrets) == "HTTP 403 for *** (***%20x) as text/html"
+    assert scrub("?k=literal-credential", secrets) == "?k=***"

@@ -31,6 +31,8 @@ from .settings import LinkSettings, header_problem, host_key_problem
 # garble it, and no token is that short.
 MIN_SECRET = 6
 REDACTED = "***"
+# Header names that carry credentials even when their value is written in the file itself.
+_CREDENTIAL_NAME = re.compile(r"auth|cookie|token|key|secret|session|pass|signature", re.I)
 
 
 class MissingVariable(Exception):
@@ -119,17 +121,18 @@ class Sites:
         return result
 
     def secrets(self) -> tuple[str, ...]:
-        """What must never be printed or cached, longest first: each configured header
-        value as it would be sent, each variable's value, and the last word of a value (the
-        credential of ``Bearer <token>``). Headers whose variables are not set are skipped:
-        they are never sent."""
+        """What must never be printed or cached, longest first: each variable's value, and
+        the whole value and last word (the credential of ``Bearer <token>``) of every header
+        that uses a variable or whose name says it carries a credential. Plain settings such
+        as ``Accept: text/html`` are not secrets (scrubbing them would garble messages).
+        Headers whose variables are not set are skipped: they are never sent."""
         found: set[str] = set()
         for key, values in self._headers:
             for name, raw in values.items():
-                for match in _ENV_REF.finditer(raw):
-                    variable = match.group(1)
-                    if variable is not None and self._environ.get(variable):
-                        found.add(self._environ[variable])
+                variables = [m.group(1) for m in _ENV_REF.finditer(raw) if m.group(1)]
+                found.update(self._environ[v] for v in variables if self._environ.get(v))
+                if not variables and not _CREDENTIAL_NAME.search(name):
+                    continue
                 try:
                     value = _expand(key, name, raw, self._environ)
                 except MissingVariable:
