@@ -313,7 +313,7 @@ def test_retry_after_waits_stop_at_the_host_budget(
     results = check_links(urls, options)
     elapsed = time.monotonic() - started
     # Unbounded, 8 links would wait at least 8 s; the budget allows one wait of 1 s.
-    assert elapsed < 4.0, elapsed
+    assert elapsed < 6.0, elapsed
     assert all(r.verdict == "unverifiable" for r in results.values())
     refused = [r for r in results.values() if "wait" in r.detail]
     assert len(refused) >= 6, [r.detail for r in results.values()]
@@ -329,7 +329,7 @@ def test_retry_after_waits_stop_at_the_run_budget(
     urls = [s.url(f"/status/503?retry_after=1&n={i}") for s in (server, server2) for i in range(3)]
     started = time.monotonic()
     results = check_links(urls, options)
-    assert time.monotonic() - started < 4.0
+    assert time.monotonic() - started < 6.0
     assert any("Retry-After" in r.detail for r in results.values())
     assert all(r.verdict == "unverifiable" for r in results.values())
 
