@@ -477,3 +477,24 @@ def test_which_configured_values_are_secrets() -> None:
     text = "HTTP 403 for token literal-credential (platform-team%20x) as text/html"
     assert scrub(text, secrets) == "HTTP 403 for *** (***%20x) as text/html"
     assert scrub("?k=literal-credential", secrets) == "?k=***"
+
+
+def test_a_file_system_without_hard_links_still_gets_a_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FAT and some network file systems refuse link(); the new file is then created with
+    # O_EXCL, which never replaces a file either.
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "c.sqlite"
+    cache = LinkCache(path, 3600)
+    cache.put(LinkResult("https://a.example/", "ok", 200, "HTTP 200"), "")
+    cache.close()
+    cache = LinkCache(path, 3600)
+    try:
+        assert cache.get("https://a.example/", "") is not None
+    finally:
+        cache.close()
+    assert sorted(os.listdir(tmp_path)) == ["c.sqlite"]

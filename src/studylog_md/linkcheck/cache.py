@@ -200,8 +200,15 @@ def _create(path: Path) -> None:
             db.execute("PRAGMA journal_mode = WAL")
         finally:
             db.close()
-        with contextlib.suppress(FileExistsError):  # another process made one: use that
+        try:
             os.link(temp, path)
+        except FileExistsError:
+            pass  # another process made one meanwhile: that one is used
+        except OSError:
+            # No hard links here (FAT, some network file systems): an exclusive create never
+            # replaces a file either.
+            with contextlib.suppress(FileExistsError):
+                _copy_exclusive(temp, path)
     finally:
         for leftover in (temp, temp + "-wal", temp + "-shm"):
             with contextlib.suppress(FileNotFoundError):
@@ -219,6 +226,21 @@ def _check_free_space(folder: Path) -> None:
         if fs.f_bavail * fs.f_frsize < MIN_FREE_BYTES:
             raise CacheUnavailable("the disk is full")
         return
+
+
+def _copy_exclusive(source: str, path: Path) -> None:
+    data = Path(source).read_bytes()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        path.unlink()  # ours: made by the O_EXCL open above
+        raise
+    os.close(fd)
 
 
 def _side_files(path: Path) -> list[Path]:
