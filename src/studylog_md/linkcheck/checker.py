@@ -26,6 +26,8 @@ from .options import (
     compile_excludes,
     validate,
 )
+from .pool import ConnectionPool
+from .proxy import Proxy, ProxyRules
 from .resolve import AddressBook, Resolver, system_resolver
 from .sites import MissingVariable, Sites
 from .targets import InvalidURL, Target, join_location, parse_target, redact, scheme_of
@@ -40,8 +42,8 @@ DEAD_CODES = frozenset({404, 410})
 # A link's network time (all its requests, redirects and retries) is bounded by this many
 # times the timeout; waiting for a free slot or for Retry-After does not count.
 BUDGET_FACTOR = 3
-# At most this many of a host's addresses are tried when connecting fails.
-MAX_ADDRESSES = 3
+# At most this many of a host's addresses are raced when connecting (happy eyeballs).
+MAX_ADDRESSES = 4
 
 
 def check_links(
@@ -131,6 +133,9 @@ class _Run:
         # ``vet`` is replaceable for tests only: a redirect from a "public" host to a private
         # one cannot be staged otherwise on a machine whose servers are all on loopback.
         self.book = AddressBook(resolver, options.allow_private, options.timeout, vet)
+        self.proxies = ProxyRules(options.http_proxy, options.https_proxy, options.no_proxy)
+        # Kept-alive connections, at most the per-host limit of idle ones per vetted address.
+        self.pool = ConnectionPool(options.host_concurrency)
         self._ssl_context: ssl.SSLContext | None = None
         self.cache = (
             LinkCache(options.cache_path, options.max_cache_age) if options.cache_path else None
@@ -164,6 +169,7 @@ class _Run:
         try:
             await asyncio.gather(*(one(url) for url in urls))
         finally:
+            self.pool.close()
             if self.cache is not None:
                 self.cache.close()
         return {url: results[url] for url in urls}
@@ -316,10 +322,11 @@ class _Run:
         """One request with retries; raises :class:`_Failed` when no answer came."""
         options = self.options
         attempt = 0
+        proxy = self.proxies.for_target(target.scheme, target.host, target.port)
         while True:
-            addresses = await self._addresses(target)
+            addresses = await self._addresses(target, proxy)
             try:
-                response = await self._send(target, addresses, method, budget, anchor)
+                response = await self._send(target, addresses, method, budget, anchor, proxy)
             except FetchError as exc:
                 if exc.transient and attempt < options.retries and budget.left > 0:
                     await asyncio.sleep(self._backoff(attempt))
@@ -346,10 +353,14 @@ class _Run:
         base: float = self.options.retry_backoff * (2**attempt)
         return base * (1 + random.random() / 2)  # jitter, so retries do not arrive in step
 
-    async def _addresses(self, target: Target) -> tuple[str, ...]:
+    async def _addresses(self, target: Target, proxy: Proxy | None) -> tuple[str, ...]:
         vetted = await self.book.lookup(target.host, target.port)
         if vetted.invalid is not None:
             raise _Failed("dead", f"invalid URL ({vetted.invalid})")
+        if vetted.error is not None and proxy is not None:
+            # Behind a proxy, often only the proxy can resolve public names: it decides.
+            # What we could resolve was vetted above; what we could not is outside our view.
+            return ()
         if vetted.error is not None:
             verdict: Verdict = "dead" if vetted.error.kind == "nxdomain" else "unverifiable"
             raise _Failed(verdict, str(vetted.error))
@@ -364,34 +375,29 @@ class _Run:
         method: str,
         budget: _Budget,
         anchor: str | None,
+        proxy: Proxy | None,
     ) -> Response:
-        """Send to the first of ``addresses`` that accepts a connection."""
+        """One request, on a kept-alive or new connection (racing ``addresses``)."""
         headers = self._request_headers(target, method, anchor)
-        failure: FetchError | None = None
-        for address in addresses[:MAX_ADDRESSES]:
-            async with self.gates.slot(target.host):
-                if budget.left <= 0:
-                    raise FetchError("timeout", "timed out (the time for this link was used up)")
-                started = time.monotonic()
-                try:
-                    return await fetch(
-                        target,
-                        address,
-                        method,
-                        headers,
-                        timeout=self.options.timeout,
-                        deadline=started + budget.left,
-                        ssl_context=self._tls() if target.scheme == "https" else None,
-                        anchor=anchor,
-                    )
-                except FetchError as exc:
-                    if exc.connected:
-                        raise
-                    failure = exc
-                finally:
-                    budget.spend(time.monotonic() - started)
-        assert failure is not None
-        raise failure
+        async with self.gates.slot(target.host):
+            if budget.left <= 0:
+                raise FetchError("timeout", "timed out (the time for this link was used up)")
+            started = time.monotonic()
+            try:
+                return await fetch(
+                    target,
+                    addresses[:MAX_ADDRESSES],
+                    method,
+                    headers,
+                    timeout=self.options.timeout,
+                    deadline=started + budget.left,
+                    ssl_context=self._tls() if target.scheme == "https" else None,
+                    anchor=anchor,
+                    pool=self.pool,
+                    proxy=proxy,
+                )
+            finally:
+                budget.spend(time.monotonic() - started)
 
     def _tls(self) -> ssl.SSLContext:
         # Made on first use: loading the trust store costs ~50 ms, wasted on http-only runs.
