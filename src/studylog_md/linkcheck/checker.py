@@ -12,10 +12,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .addresses import IPAddress, Refusal, refusal_for
-from .cache import LinkCache
 from .client import FetchError, Response, fetch, make_ssl_context
 from .hosts import Gates, parse_retry_after
 from .options import (
@@ -31,6 +31,9 @@ from .proxy import Proxy, ProxyRules
 from .resolve import AddressBook, Resolver, system_resolver
 from .sites import MissingVariable, Sites
 from .targets import InvalidURL, Target, join_location, parse_target, redact, scheme_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import LinkCache
 
 Progress = Callable[[int, int, int], None]
 
@@ -137,9 +140,12 @@ class _Run:
         # Kept-alive connections, at most the per-host limit of idle ones per vetted address.
         self.pool = ConnectionPool(options.host_concurrency)
         self._ssl_context: ssl.SSLContext | None = None
-        self.cache = (
-            LinkCache(options.cache_path, options.max_cache_age) if options.cache_path else None
-        )
+        self.cache: LinkCache | None = None
+        if options.cache_path:
+            # Imported here: sqlite3 costs start-up time that --no-cache runs need not pay.
+            from .cache import LinkCache
+
+            self.cache = LinkCache(options.cache_path, options.max_cache_age)
 
     async def check_all(self, urls: list[str]) -> dict[str, LinkResult]:
         options = self.options
