@@ -336,6 +336,9 @@ def _run_process(
         _pid, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
     cpu = usage.ru_utime + usage.ru_stime
+    # 0 or 1 (findings) for us, 0 or 2 (failed links) for lychee; anything else: it broke.
+    if process.returncode not in ((0, 1) if client == "cli" else (0, 2)) or not output:
+        raise RuntimeError(f"{client} failed (exit {process.returncode})")
     if client == "cli":
         failed = len(json.loads(output or b"[]"))
     else:
