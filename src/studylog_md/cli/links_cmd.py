@@ -15,9 +15,9 @@ from .links_report import summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
+    from ..document.model import Document
     from ..linkcheck import LinkCheckOptions, LinkResult
     from ..lint.diagnostic import Diagnostic
-    from ..model import Document
 
 CACHE_NAME = ".studylog-md-cache.sqlite"
 
