@@ -72,6 +72,8 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     server_names: list[str | None] = field(default_factory=list)
     connections: int = 0
+    open_connections: int = 0
+    max_open_connections: int = 0
 
 
 class _Server(ThreadingHTTPServer):
@@ -89,8 +91,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        with self.server.state.lock:
-            self.server.state.connections += 1
+        state = self.server.state
+        with state.lock:
+            state.connections += 1
+            state.open_connections += 1
+            state.max_open_connections = max(state.max_open_connections, state.open_connections)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            with self.server.state.lock:
+                self.server.state.open_connections -= 1
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output quiet
@@ -318,6 +330,11 @@ class LinkServer:
     def connections(self) -> int:
         """How many connections the server accepted."""
         return self._server.state.connections
+
+    @property
+    def max_open_connections(self) -> int:
+        """The most connections that were open at the same time."""
+        return self._server.state.max_open_connections
 
     @property
     def server_names(self) -> list[str | None]:

@@ -72,7 +72,8 @@ def test_connections_are_never_reused_across_vetted_addresses(
 ) -> None:
     first, second = same_port
     table = {"one.test": ["127.0.0.1"], "two.test": ["127.0.0.2"], "also-one.test": ["127.0.0.1"]}
-    options = dataclasses.replace(fast, host_concurrency=1, max_concurrency=1)
+    # One request per host at a time, up to 2 x 2 idle connections: room for all 3 keys.
+    options = dataclasses.replace(fast, host_concurrency=1, max_concurrency=2)
     urls = [
         first.url(f"/ok?n={i}", host=name)
         for i in range(8)
@@ -83,7 +84,7 @@ def test_connections_are_never_reused_across_vetted_addresses(
     port = first.port
     hosts_at_first = {r.headers["host"] for r in first.requests}
     hosts_at_second = {r.headers["host"] for r in second.requests}
-    # Same port, interleaved requests, one at a time: every request still reached the address
+    # Same port, interleaved requests: every request still reached the address
     # its own host name was vetted for.
     assert hosts_at_first == {f"one.test:{port}", f"also-one.test:{port}"}
     assert hosts_at_second == {f"two.test:{port}"}
@@ -91,6 +92,22 @@ def test_connections_are_never_reused_across_vetted_addresses(
     assert second.connections < len(second.requests)  # and yet connections were reused
     # A connection is also kept per host name: one.test and also-one.test got their own.
     assert 2 <= first.connections < len(first.requests)
+
+
+def test_idle_connections_are_bounded_over_many_hosts(fast: LinkCheckOptions) -> None:
+    # Twelve host names on one address: twelve keys. With one request at a time the pool may
+    # keep 2 x max_concurrency = 2 idle connections, not one per host.
+    names = [f"h{i}.test" for i in range(12)]
+    options = dataclasses.replace(fast, host_concurrency=1, max_concurrency=1)
+    with LinkServer("127.0.0.1", keep_alive=True) as server:
+        table = {name: ["127.0.0.1"] for name in names}
+        urls = [server.url(f"/ok?n={n}", host=name) for name in names for n in range(2)]
+        results = check_links(urls, options, resolver=Resolver(table))
+        most_open = server.max_open_connections
+    assert {r.verdict for r in results.values()} == {"ok"}
+    # Two idle and the one in use, plus one or two the server has not noticed closing yet;
+    # without the bound, all twelve would stay open.
+    assert most_open <= 5
 
 
 def test_interleave_alternates_families() -> None:

@@ -138,7 +138,7 @@ class _Run:
         self.book = AddressBook(resolver, options.allow_private, options.timeout, vet)
         self.proxies = ProxyRules(options.http_proxy, options.https_proxy, options.no_proxy)
         # Kept-alive connections, at most the per-host limit of idle ones per vetted address.
-        self.pool = ConnectionPool(options.host_concurrency)
+        self.pool = ConnectionPool(options.host_concurrency, 2 * options.max_concurrency)
         self._ssl_context: ssl.SSLContext | None = None
         self.cache: LinkCache | None = None
         if options.cache_path:

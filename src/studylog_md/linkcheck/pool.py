@@ -56,11 +56,15 @@ class Connection:
 
 
 class ConnectionPool:
-    """Idle connections by :class:`PoolKey`; at most ``per_key`` of them for each key."""
+    """Idle connections by :class:`PoolKey`: at most ``per_key`` for each key and
+    ``total`` in all (the oldest idle one is closed first), so that a run over a thousand
+    hosts does not keep a thousand sockets open."""
 
-    def __init__(self, per_key: int) -> None:
+    def __init__(self, per_key: int, total: int = 64) -> None:
         self._per_key = per_key
+        self._total = total
         self._idle: dict[PoolKey, list[Connection]] = {}
+        self._order: dict[Connection, None] = {}  # every idle connection, oldest first
         self.opened = 0  # connections made (for tests and the benchmark)
         self.reused = 0
 
@@ -71,6 +75,7 @@ class ConnectionPool:
             idle = self._idle.get(key)
             while idle:
                 connection = idle.pop()
+                del self._order[connection]
                 if now - connection.idle_since < IDLE_SECONDS and connection.usable():
                     self.reused += 1
                     return connection
@@ -80,15 +85,24 @@ class ConnectionPool:
     def give(self, connection: Connection) -> None:
         """Keep ``connection`` for another request with its key (or close it)."""
         idle = self._idle.setdefault(connection.key, [])
-        if len(idle) >= self._per_key or not connection.usable():
+        if len(idle) >= self._per_key or self._total <= 0 or not connection.usable():
             connection.close()
             return
+        if len(self._order) >= self._total:
+            oldest = next(iter(self._order))
+            del self._order[oldest]
+            self._idle[oldest.key].remove(oldest)
+            oldest.close()
         connection.idle_since = time.monotonic()
         idle.append(connection)
+        self._order[connection] = None
+
+    def __len__(self) -> int:
+        return len(self._order)
 
     def close(self) -> None:
         """Close every idle connection (at the end of a run)."""
-        for idle in self._idle.values():
-            for connection in idle:
-                connection.close()
+        for connection in self._order:
+            connection.close()
         self._idle.clear()
+        self._order.clear()
