@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import socket
+import threading
 import time
 from collections.abc import Iterator
 
@@ -50,6 +51,65 @@ def test_a_server_that_closes_after_each_answer_still_works(fast: LinkCheckOptio
         connections = server.connections
     assert {r.verdict for r in results.values()} == {"ok"}
     assert connections == 8
+
+
+class LateBodyServer:
+    """Keeps connections alive and answers HEAD with a body that arrives 50 ms late (a
+    broken server): the stray bytes land on an idle connection after it was put back."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.05)
+        self.port: int = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(2)
+            data = b""
+            while True:
+                try:
+                    while b"\r\n\r\n" not in data:
+                        piece = conn.recv(4096)
+                        if not piece:
+                            return
+                        data += piece
+                    _, _, data = data.partition(b"\r\n\r\n")
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+                    time.sleep(0.05)
+                    conn.sendall(b"hello")  # for HEAD too: wrong, and late
+                except OSError:
+                    return
+
+    def __enter__(self) -> LateBodyServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.sock.close()
+
+
+def test_late_stray_bytes_on_a_kept_connection_are_not_an_answer(
+    fast: LinkCheckOptions,
+) -> None:
+    options = dataclasses.replace(fast, host_concurrency=1, retries=0)
+    with LateBodyServer() as server:
+        urls = [f"http://127.0.0.1:{server.port}/p{i}" for i in range(4)]
+        results = check_links(urls, options)
+    assert {r.verdict for r in results.values()} == {"ok"}, [r.detail for r in results.values()]
 
 
 @pytest.fixture

@@ -207,6 +207,13 @@ async def _read_head(reader: asyncio.StreamReader, reused: bool = False) -> Resp
         if reused and (not isinstance(exc, FetchError) or exc.kind == "reset"):
             raise _Stale from None
         raise
+    if reused:
+        try:
+            _status_line(first)
+        except FetchError:
+            # Bytes a server sent after its previous answer (a body to a HEAD, say) arrived
+            # after the connection was put back: not this request's answer.
+            raise _Stale from None
     while True:
         status, reason, version = _status_line(first)
         headers: dict[str, str] = {}
