@@ -144,10 +144,11 @@ async def _exchange(
         body = BodyReader(connection.reader, frame, clock, ANCHOR_READ_CAP)
         if anchor is not None and method == "GET" and response.status // 100 == 2:
             await _find_anchor(body, response, anchor)
-        keep = frame.clean and frame.kind != "close" and _keeps_alive(response)
-        if keep and not body.complete:
+        reusable = frame.clean and frame.kind != "close" and _keeps_alive(response)
+        if reusable and not body.complete:
             drain_clock = Clock(min(clock.timeout, DRAIN_SECONDS), clock.deadline)
-            keep = await drain(body, DRAIN_CAP, drain_clock)
+            reusable = await drain(body, DRAIN_CAP, drain_clock)
+        keep = reusable  # only now: a cancelled drain must not leave half a body behind
         return response
     except asyncio.TimeoutError:
         raise FetchError("timeout", clock.message("waiting for the server")) from None
