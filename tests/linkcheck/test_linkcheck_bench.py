@@ -24,6 +24,8 @@ def _bench() -> ModuleType:
     return module
 
 
+# Slow tier, like the other benchmark smoke tests: a server process and a certificate each.
+@pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_benchmark_scenario_runs_and_reuses_connections(scheme: str, tmp_path: Path) -> None:
     bench = _bench()
