@@ -79,8 +79,9 @@ def format_markdown(
     return "\n".join(lines)
 
 
-# Characters that could start Markdown (or HTML) inside a table cell.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
+# Characters that can start Markdown (or HTML) inside a table cell. "#", "+" or "-" only
+# matter at the start of a line, "(" only after "]", "!" only before "[": not needed here.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
 def escape(text: str) -> str:
