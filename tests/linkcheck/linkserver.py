@@ -22,6 +22,10 @@ Routes (query parameters in brackets):
 
 Any route answers HEAD with 405 when the query has ``nohead=1``, and with 404 when it has
 ``headfail=1`` (a framework that routes GET only).
+
+With ``keep_alive=True`` the server keeps connections open between requests (HTTP/1.1
+keep-alive) except for ``/big`` and ``/bigpage``; :attr:`LinkServer.connections` counts the
+connections it accepted.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import ssl
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -66,6 +71,9 @@ class _State:
     counters: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server_names: list[str | None] = field(default_factory=list)
+    connections: int = 0
+    open_connections: int = 0
+    max_open_connections: int = 0
 
 
 class _Server(ThreadingHTTPServer):
@@ -73,11 +81,28 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 256  # the default 5 drops SYNs under a burst of connections
     state: _State
+    keep_alive = False
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    timeout = 10  # a kept-alive connection the client forgot does not hold a thread forever
+
+    def setup(self) -> None:
+        super().setup()
+        state = self.server.state
+        with state.lock:
+            state.connections += 1
+            state.open_connections += 1
+            state.max_open_connections = max(state.max_open_connections, state.open_connections)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            with self.server.state.lock:
+                self.server.state.open_connections -= 1
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output quiet
@@ -106,7 +131,8 @@ class _Handler(BaseHTTPRequestHandler):
                 state.in_flight -= 1
                 seen.ended = time.monotonic()
                 state.handled_seconds += seen.ended - started
-        self.close_connection = True
+        if not self.server.keep_alive:
+            self.close_connection = True
 
     def _count(self, key: str) -> int:
         state = self.server.state
@@ -124,7 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
+        if not self.server.keep_alive:
+            self.send_header("Connection", "close")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
@@ -186,6 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Content-Length", str(BIG_BODY))
         self.send_header("Connection", "close")
+        self.close_connection = True
         self.end_headers()
         if self.command == "HEAD":
             return
@@ -202,6 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/html")
         self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Connection", "close")
+        self.close_connection = True
         self.end_headers()
         if self.command == "HEAD":
             return
@@ -223,10 +252,18 @@ class _Handler(BaseHTTPRequestHandler):
 class LinkServer:
     """A threaded HTTP server on ``host`` (any 127.0.0.x), optionally with TLS."""
 
-    def __init__(self, host: str = "127.0.0.1", tls: tuple[Path, Path] | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        tls: tuple[Path, Path] | None = None,
+        *,
+        keep_alive: bool = False,
+        port: int = 0,
+    ) -> None:
         self.host = host
-        self._server = _Server((host, 0), _Handler)
+        self._server = _Server((host, port), _Handler)
         self._server.state = _State()
+        self._server.keep_alive = keep_alive
         self.scheme = "http"
         if tls is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -290,6 +327,16 @@ class LinkServer:
         return self._server.state.handled_seconds
 
     @property
+    def connections(self) -> int:
+        """How many connections the server accepted."""
+        return self._server.state.connections
+
+    @property
+    def max_open_connections(self) -> int:
+        """The most connections that were open at the same time."""
+        return self._server.state.max_open_connections
+
+    @property
     def server_names(self) -> list[str | None]:
         """The TLS SNI names clients sent."""
         return list(self._server.state.server_names)
@@ -327,9 +374,13 @@ class RawServer:
     """A TCP server that reads a request head and answers with canned bytes, then closes.
 
     For answers no well-behaved server gives: garbage, huge headers, broken chunking.
+    ``answer`` may also be a function that writes the answer itself (to drip bytes slowly
+    or stream a lot); it gets the connected socket and should stop when sending fails.
     """
 
-    def __init__(self, answer: bytes, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, answer: bytes | Callable[[socket.socket], None], host: str = "127.0.0.1"
+    ) -> None:
         self.answer = answer
         self.host = host
         self.connections = 0
@@ -357,7 +408,10 @@ class RawServer:
                         if not chunk:
                             break
                         data += chunk
-                    conn.sendall(self.answer)
+                    if callable(self.answer):
+                        self.answer(conn)
+                    else:
+                        conn.sendall(self.answer)
                 except OSError:
                     pass
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from ._common import EXIT_FINDINGS, EXIT_OK, WarnOnce, err, out, unique_paths
+from .links_report import summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
-    from ..linkcheck import LinkCheckOptions
+    from ..document.model import Document
+    from ..linkcheck import LinkCheckOptions, LinkResult
+    from ..lint.diagnostic import Diagnostic
 
 CACHE_NAME = ".studylog-md-cache.sqlite"
 
@@ -29,15 +34,27 @@ def online_options(
     cache: Path | None = None,
     no_cache: bool = False,
     max_cache_age: float | None = None,
+    proxy: str | None = None,
+    no_proxy: bool = False,
 ) -> LinkCheckOptions:
-    """The checker's options: command-line flags over ``[tool.studylog-md.links]``."""
+    """The checker's options: command-line flags over ``[tool.studylog-md.links]``.
+
+    Proxies come from ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` unless
+    ``no_proxy``; ``proxy`` replaces the first three (``NO_PROXY`` still applies).
+    """
     from ..linkcheck import LinkCheckOptions
+    from ..linkcheck.proxy import environment_proxies
 
     links = config.links
     defaults = LinkCheckOptions()
     cache_path: Path | None = None
     if not no_cache and links.cache_enabled:
         cache_path = cache or links.cache or default_cache_path(first_file)
+    http_proxy, https_proxy, bypass = environment_proxies(os.environ)
+    if proxy:
+        http_proxy = https_proxy = proxy
+    if no_proxy:
+        http_proxy = https_proxy = None
     return LinkCheckOptions(
         timeout=timeout if timeout is not None else links.timeout,
         max_concurrency=max_concurrency or links.max_concurrency or defaults.max_concurrency,
@@ -51,6 +68,9 @@ def online_options(
         accept_status={host: sorted(codes) for host, codes in links.accept_status.items()},
         exclude=[pattern.pattern for pattern in links.exclude],
         headers={host: dict(values) for host, values in links.headers.items()},
+        http_proxy=http_proxy,
+        https_proxy=https_proxy,
+        no_proxy=bypass,
     )
 
 
@@ -66,27 +86,34 @@ def default_cache_path(file: Path) -> Path:
 
 
 class Progress:
-    """``links done/total, dead so far`` on stderr, only when stderr is a terminal."""
+    """A progress bar with an ETA on stderr (click's), only when stderr is a terminal."""
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty()
-        self.last = ""
+        self._bar: Any = None
+        self._done = 0
 
     def __call__(self, done: int, total: int, dead: int) -> None:
         if not self.enabled or total == 0:
             return
-        width = 24
-        filled = width * done // total
-        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} links, {dead} dead"
-        if line != self.last:
-            sys.stderr.write(line)
-            sys.stderr.flush()
-            self.last = line
+        if self._bar is None:
+            self._bar = click.progressbar(
+                length=total,
+                label="Checking links",
+                file=sys.stderr,
+                show_eta=True,
+                show_pos=True,
+                width=24,
+                item_show_func=lambda n: None if n is None else f"{n} dead",
+            )
+        self._bar.update(done - self._done, dead)
+        self._done = done
 
     def close(self) -> None:
-        if self.enabled and self.last:
-            sys.stderr.write("\r" + " " * (len(self.last) + 1) + "\r")
-            sys.stderr.flush()
+        """Finish the bar (it stays on screen, ending its line)."""
+        if self._bar is not None:
+            self._bar.render_finish()
+            self._bar = None
 
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,6 +184,19 @@ def online_options_flags(function: Any) -> Any:
             default=None,
             help="Seconds, or 90m, 12h, 7d, a verdict is trusted (86400; at most 366 days).",
         ),
+        click.option(
+            "--proxy",
+            metavar="URL",
+            default=None,
+            help="Send every link through this http:// proxy (CONNECT for https); "
+            "default: HTTPS_PROXY / HTTP_PROXY.",
+        ),
+        click.option(
+            "--no-proxy",
+            "no_proxy",
+            is_flag=True,
+            help="Ignore the proxy environment variables: connect directly.",
+        ),
     ]
     for flag in reversed(flags):
         function = flag(function)
@@ -168,7 +208,7 @@ def online_options_flags(function: Any) -> Any:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
+    type=click.Choice(["text", "json", "github", "sarif", "markdown"]),
     default="text",
     show_default=True,
 )
@@ -185,6 +225,8 @@ def check_links_cmd(
     cache: Path | None,
     no_cache: bool,
     max_cache_age: float | None,
+    proxy: str | None,
+    no_proxy: bool,
 ) -> int:
     """Check every http(s) link of FILES online (concurrent, polite, cached).
 
@@ -192,6 +234,8 @@ def check_links_cmd(
     look at (401, 403, 429, timeouts) are warnings unless --strict. Private and local
     addresses are never contacted unless --allow-private. Exit codes: 0 no dead links,
     1 dead links (or unverifiable ones with --strict), 2 unreadable input or bad options.
+    --format markdown writes a report for $GITHUB_STEP_SUMMARY (a table of dead and
+    unverifiable links per file). Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
     """
     from ..config import load_config
     from ..errors import StudylogError
@@ -222,29 +266,56 @@ def check_links_cmd(
         cache=cache,
         no_cache=no_cache,
         max_cache_age=max_cache_age,
+        proxy=proxy,
+        no_proxy=no_proxy,
     )
     progress = Progress()
+    results: dict[str, LinkResult] = {}
+    started = time.monotonic()
     try:
         findings = check_documents(
-            items, options, strict=strict, progress=progress, warn=WarnOnce()
+            items, options, strict=strict, progress=progress, warn=WarnOnce(), results=results
         )
     finally:
         progress.close()
+    seconds = time.monotonic() - started
     diagnostics = [d for path in findings for d in findings[path]]
-    _print(diagnostics, fmt)
     total = sum(len(http_links(doc)) for doc, _path in items)
-    unique = len({link.url for doc, _path in items for link in http_links(doc)})
-    counts: dict[str, int] = {}
-    for d in diagnostics:
-        counts[d.rule] = counts.get(d.rule, 0) + 1
+    if fmt == "markdown":
+        out(_markdown(items, findings, results, total, seconds), nl=False)
+    else:
+        _print(diagnostics, fmt)
     if fmt == "text":
-        parts = [f"{n} {rule}" for rule, n in sorted(counts.items())]
-        err(
-            f"checked {unique} distinct links ({total} in all) in {len(items)} file(s)"
-            + (": " + ", ".join(parts) if parts else ": all alive")
-        )
+        err(summary_line(results, total, len(items), seconds))
     failing = any(d.severity is Severity.ERROR for d in diagnostics)
     return max(code, EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _markdown(
+    items: list[tuple[Document, str]],
+    findings: dict[str, list[Diagnostic]],
+    results: dict[str, LinkResult],
+    total: int,
+    seconds: float,
+) -> str:
+    """The Markdown report: each dead or unverifiable finding joined to its link's verdict."""
+    from ..linkcheck import redact
+    from ..lint.online import http_links
+    from .links_report import ReportRow, format_markdown
+
+    rows: dict[str, list[ReportRow]] = {}
+    for doc, path in items:
+        at = {(link.line, link.column): link.url for link in http_links(doc)}
+        file_rows = rows.setdefault(path, [])
+        for finding in findings.get(path, []):
+            if finding.rule not in ("dead-link", "unverifiable-link"):
+                continue
+            url = at.get((finding.line, finding.column))
+            result = results.get(url) if url is not None else None
+            if url is None or result is None:
+                continue
+            file_rows.append(ReportRow(finding.line, redact(url), result.verdict, result.detail))
+    return format_markdown(rows, results, total, seconds)
 
 
 def _print(diagnostics: list[Any], fmt: str) -> None:

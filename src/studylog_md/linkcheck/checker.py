@@ -12,10 +12,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .addresses import IPAddress, Refusal, refusal_for
-from .cache import CacheUnavailable, LinkCache
 from .client import FetchError, Response, fetch, make_ssl_context
 from .hosts import Gates, parse_retry_after
 from .options import (
@@ -26,9 +26,14 @@ from .options import (
     compile_excludes,
     validate,
 )
+from .pool import ConnectionPool
+from .proxy import Proxy, ProxyRules
 from .resolve import AddressBook, Resolver, system_resolver
 from .sites import MissingVariable, Sites, scrub
 from .targets import InvalidURL, Target, join_location, parse_target, redact, scheme_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import LinkCache
 
 Progress = Callable[[int, int, int], None]
 Warn = Callable[[str], None]
@@ -41,8 +46,8 @@ DEAD_CODES = frozenset({404, 410})
 # A link's network time (all its requests, redirects and retries) is bounded by this many
 # times the timeout; waiting for a free slot or for Retry-After does not count.
 BUDGET_FACTOR = 3
-# At most this many of a host's addresses are tried when connecting fails.
-MAX_ADDRESSES = 3
+# At most this many of a host's addresses are raced when connecting (happy eyeballs).
+MAX_ADDRESSES = 4
 
 
 def check_links(
@@ -142,9 +147,15 @@ class _Run:
         # ``vet`` is replaceable for tests only: a redirect from a "public" host to a private
         # one cannot be staged otherwise on a machine whose servers are all on loopback.
         self.book = AddressBook(resolver, options.allow_private, options.timeout, vet)
+        self.proxies = ProxyRules(options.http_proxy, options.https_proxy, options.no_proxy)
+        # Kept-alive connections, at most the per-host limit of idle ones per vetted address.
+        self.pool = ConnectionPool(options.host_concurrency, 2 * options.max_concurrency)
         self._ssl_context: ssl.SSLContext | None = None
         self.cache: LinkCache | None = None
         if options.cache_path is not None:
+            # Imported here: sqlite3 costs start-up time that --no-cache runs need not pay.
+            from .cache import CacheUnavailable, LinkCache
+
             try:
                 self.cache = LinkCache(options.cache_path, options.max_cache_age)
             except CacheUnavailable as exc:
@@ -183,6 +194,7 @@ class _Run:
         try:
             await asyncio.gather(*(one(url) for url in urls))
         finally:
+            self.pool.close()
             if self.cache is not None:
                 self.cache.close()
         return {url: results[url] for url in urls}
@@ -207,7 +219,8 @@ class _Run:
             # Vetted before the cache is asked: a verdict cached by a run that allowed private
             # addresses must not answer for a loopback URL in one that does not.
             try:
-                await self._addresses(target)
+                proxy = self.proxies.for_target(target.scheme, target.host, target.port)
+                await self._addresses(target, proxy)
             except _Failed as failure:
                 return LinkResult(url, failure.verdict, failure.status, failure.detail)
         context = self._cache_context(target.host)
@@ -343,10 +356,11 @@ class _Run:
         """One request with retries; raises :class:`_Failed` when no answer came."""
         options = self.options
         attempt = 0
+        proxy = self.proxies.for_target(target.scheme, target.host, target.port)
         while True:
-            addresses = await self._addresses(target)
+            addresses = await self._addresses(target, proxy)
             try:
-                response = await self._send(target, addresses, method, budget, anchor)
+                response = await self._send(target, addresses, method, budget, anchor, proxy)
             except FetchError as exc:
                 if exc.transient and attempt < options.retries and budget.left > 0:
                     await asyncio.sleep(self._backoff(attempt))
@@ -388,10 +402,14 @@ class _Run:
         base: float = self.options.retry_backoff * (2**attempt)
         return base * (1 + random.random() / 2)  # jitter, so retries do not arrive in step
 
-    async def _addresses(self, target: Target) -> tuple[str, ...]:
+    async def _addresses(self, target: Target, proxy: Proxy | None) -> tuple[str, ...]:
         vetted = await self.book.lookup(target.host, target.port)
         if vetted.invalid is not None:
             raise _Failed("dead", f"invalid URL ({vetted.invalid})")
+        if vetted.error is not None and proxy is not None:
+            # Behind a proxy, often only the proxy can resolve public names: it decides.
+            # What we could resolve was vetted above; what we could not is outside our view.
+            return ()
         if vetted.error is not None:
             verdict: Verdict = "dead" if vetted.error.kind == "nxdomain" else "unverifiable"
             raise _Failed(verdict, str(vetted.error))
@@ -406,37 +424,32 @@ class _Run:
         method: str,
         budget: _Budget,
         anchor: str | None,
+        proxy: Proxy | None,
     ) -> Response:
-        """Send to the first of ``addresses`` that accepts a connection."""
+        """One request, on a kept-alive or new connection (racing ``addresses``)."""
         headers = self._request_headers(target, method, anchor)
-        failure: FetchError | None = None
-        for address in addresses[:MAX_ADDRESSES]:
-            async with self.gates.slot(target.host):
-                if self.gates.exhausted(target.host):
-                    # Checked once our turn came: we may have queued before the refusal.
-                    raise _Failed("unverifiable", _NOT_WAITING)
-                if budget.left <= 0:
-                    raise FetchError("timeout", "timed out (the time for this link was used up)")
-                started = time.monotonic()
-                try:
-                    return await fetch(
-                        target,
-                        address,
-                        method,
-                        headers,
-                        timeout=self.options.timeout,
-                        deadline=started + budget.left,
-                        ssl_context=self._tls() if target.scheme == "https" else None,
-                        anchor=anchor,
-                    )
-                except FetchError as exc:
-                    if exc.connected:
-                        raise
-                    failure = exc
-                finally:
-                    budget.spend(time.monotonic() - started)
-        assert failure is not None
-        raise failure
+        async with self.gates.slot(target.host):
+            if self.gates.exhausted(target.host):
+                # Checked once our turn came: we may have queued before the refusal.
+                raise _Failed("unverifiable", _NOT_WAITING)
+            if budget.left <= 0:
+                raise FetchError("timeout", "timed out (the time for this link was used up)")
+            started = time.monotonic()
+            try:
+                return await fetch(
+                    target,
+                    addresses[:MAX_ADDRESSES],
+                    method,
+                    headers,
+                    timeout=self.options.timeout,
+                    deadline=started + budget.left,
+                    ssl_context=self._tls() if target.scheme == "https" else None,
+                    anchor=anchor,
+                    pool=self.pool,
+                    proxy=proxy,
+                )
+            finally:
+                budget.spend(time.monotonic() - started)
 
     def _tls(self) -> ssl.SSLContext:
         # Made on first use: loading the trust store costs ~50 ms, wasted on http-only runs.

@@ -2,14 +2,16 @@
 
 Why our own client: the checker must connect to *the* IP address it vetted while sending the
 real ``Host`` header and TLS SNI and checking the certificate against the host name. With
-``asyncio.open_connection(ip, port, ssl=ctx, server_hostname=host)`` that is one call, with
-no DNS anywhere in this module. We also need far less than a general client: one request
-per connection (``Connection: close``), the status line and headers, and at most a capped
-prefix of the body when an anchor must be found. Measured against aiohttp and httpx in
+``asyncio.open_connection(sock=..., ssl=ctx, server_hostname=host)`` on a socket connected
+to that address that is one call, with no DNS anywhere in this module. We also need far less
+than a general client: the status line and headers, and at most a capped prefix of the body
+when an anchor must be found. Measured against aiohttp, httpx and lychee in
 ``benchmarks/linkcheck_bench.py``; see docs/link-checking.md.
 
-No cookies are kept, ``.netrc`` is never read, proxy environment variables are ignored, and
-credentials written in URLs are never sent.
+Connections are kept alive for the next request with the same key (vetted address, port,
+scheme, host: see ``pool.py``) when the body was read to its end; otherwise dropped.
+Connecting (happy eyeballs, proxies, TLS) is ``connect.py``; body framing is ``body.py``.
+No cookies are kept, ``.netrc`` is never read, and credentials written in URLs are never sent.
 """
 
 from __future__ import annotations
@@ -18,35 +20,28 @@ import asyncio
 import codecs
 import re
 import ssl
-import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .body import BodyError, BodyReader, Clock, drain, framing
+from .connect import FetchError, open_connection
+from .pool import Connection, ConnectionPool, PoolKey
+from .proxy import Proxy
 from .targets import Target, decoded_fragment
+
+__all__ = ["ANCHOR_READ_CAP", "FetchError", "Response", "fetch", "make_ssl_context"]
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 200
 # How much of an HTML body we read to look for an anchor (see docs/link-checking.md).
 ANCHOR_READ_CAP = 4 * 1024 * 1024
-_CHUNK = 16 * 1024
-# How many characters of the previous chunk are searched again, for an attribute cut in two.
+# The rest of a body is read (and dropped) to keep its connection only when it is this small
+# and comes this quickly; otherwise the connection is closed instead.
+DRAIN_CAP = 64 * 1024
+DRAIN_SECONDS = 1.0
+# How many characters of the previous piece are searched again, for an attribute cut in two.
 _OVERLAP = 1024
-_STREAM_LIMIT = 64 * 1024
-
-
-class FetchError(Exception):
-    """A request that produced no HTTP response; ``kind`` says how it failed."""
-
-    def __init__(self, kind: str, message: str, connected: bool = True) -> None:
-        super().__init__(message)
-        self.kind = kind  # "timeout" | "refused" | "reset" | "tls" | "protocol"
-        self.connected = connected  # False: no connection was made (another address may work)
-
-    @property
-    def transient(self) -> bool:
-        """Worth another try: the failure may be gone in a moment."""
-        return self.kind in ("timeout", "refused", "reset")
 
 
 @dataclass(slots=True)
@@ -59,6 +54,7 @@ class Response:
     anchor_found: bool | None = None  # None: not looked for (not HTML, no fragment, ...)
     anchor_note: str = ""  # why the anchor was not looked for
     body_bytes: int = 0  # body bytes read from the network
+    version: str = "1.1"  # the HTTP version of the status line
 
     @property
     def location(self) -> str | None:
@@ -73,9 +69,13 @@ def make_ssl_context() -> ssl.SSLContext:
     return context
 
 
+class _Stale(Exception):
+    """A kept-alive connection that the server had closed before our request."""
+
+
 async def fetch(
     target: Target,
-    address: str,
+    addresses: tuple[str, ...] | list[str],
     method: str,
     headers: Mapping[str, str],
     *,
@@ -83,50 +83,77 @@ async def fetch(
     deadline: float,
     ssl_context: ssl.SSLContext | None,
     anchor: str | None = None,
+    pool: ConnectionPool | None = None,
+    proxy: Proxy | None = None,
 ) -> Response:
-    """Send one request for ``target`` to ``address`` (already vetted) and read the answer.
+    """Send one request for ``target`` to one of ``addresses`` (already vetted) and read the
+    answer; through ``proxy`` when given (``addresses`` are then not contacted).
 
-    ``timeout`` bounds the connection (TCP + TLS), the wait for the headers and each body
-    read; nothing goes on past ``deadline`` (a ``time.monotonic()`` value).
-    With ``anchor`` (GET only) up to :data:`ANCHOR_READ_CAP` bytes of an HTML body are read
-    to find ``id="anchor"`` or ``name="anchor"``; otherwise no body byte is read.
+    ``timeout`` bounds connecting (TCP + TLS), the wait for the headers and each body read;
+    nothing goes on past ``deadline`` (a ``time.monotonic()`` value). With ``anchor`` (GET
+    only) up to :data:`ANCHOR_READ_CAP` bytes of an HTML body are read to find
+    ``id="anchor"`` or ``name="anchor"``. With ``pool`` a kept-alive connection with the same
+    key is used when there is one, and the connection is kept when its body was read to the
+    end. Raises :class:`FetchError`.
     """
-    tls = target.scheme == "https"
-    clock = _Clock(timeout, deadline)
+    clock = Clock(timeout, deadline)
+    tls = (ssl_context or make_ssl_context()) if target.scheme == "https" else None
+    pool = pool if pool is not None else ConnectionPool(0)
+    if proxy is None:
+        keys = [PoolKey("", a, target.port, target.scheme, target.host) for a in addresses]
+    else:
+        via = f"{proxy.host}:{proxy.port}"
+        keys = [PoolKey(via, target.host, target.port, target.scheme, target.host)]
+    request = _request_bytes(target, method, headers, proxy if tls is None else None)
+    connection = pool.take(keys)
+    if connection is not None:
+        try:
+            return await _exchange(connection, request, method, anchor, clock, pool, True)
+        except _Stale:
+            pass  # the server closed it while it was idle: a fresh connection, once
+    connection = await open_connection(
+        keys[0]._replace(address="") if proxy is None else keys[0],
+        list(addresses),
+        clock=clock,
+        tls=tls,
+        proxy=proxy,
+    )
+    pool.opened += 1
     try:
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(
-                address,
-                target.port,
-                ssl=(ssl_context or make_ssl_context()) if tls else None,
-                server_hostname=target.host if tls else None,
-                ssl_handshake_timeout=timeout if tls else None,
-                limit=_STREAM_LIMIT,
-            ),
-            clock.limit(),
-        )
-    except asyncio.TimeoutError:
-        raise FetchError("timeout", clock.message("connecting"), connected=False) from None
-    except ssl.SSLCertVerificationError as exc:
-        raise FetchError("tls", f"TLS certificate problem: {exc.verify_message}") from None
-    except ssl.SSLError as exc:
-        raise FetchError("tls", f"TLS error: {exc.reason or exc}") from None
-    except ConnectionRefusedError:
-        raise FetchError("refused", "connection refused", connected=False) from None
-    except OSError as exc:
-        raise FetchError(
-            "reset", f"could not connect: {exc.strerror or exc}", connected=False
-        ) from None
+        return await _exchange(connection, request, method, anchor, clock, pool, False)
+    except _Stale:
+        raise FetchError("reset", "the server closed the connection without answering") from None
+
+
+async def _exchange(
+    connection: Connection,
+    request: bytes,
+    method: str,
+    anchor: str | None,
+    clock: Clock,
+    pool: ConnectionPool,
+    reused: bool,
+) -> Response:
+    """One request and response on ``connection``; keeps or closes it afterwards."""
+    keep = False
     try:
-        writer.write(_request_bytes(target, method, headers))
+        connection.writer.write(request)
         # One timer for the whole head, not one per line: cheaper at many links per second.
-        response = await asyncio.wait_for(_read_head(reader), clock.limit())
-        if method == "HEAD" or anchor is None or response.status // 100 != 2:
-            return response
-        await _find_anchor(reader, response, anchor, clock)
+        response = await asyncio.wait_for(_read_head(connection.reader, reused), clock.limit())
+        frame = framing(method, response.status, response.headers)
+        body = BodyReader(connection.reader, frame, clock, ANCHOR_READ_CAP)
+        if anchor is not None and method == "GET" and response.status // 100 == 2:
+            await _find_anchor(body, response, anchor)
+        reusable = frame.clean and frame.kind != "close" and _keeps_alive(response)
+        if reusable and not body.complete:
+            drain_clock = Clock(min(clock.timeout, DRAIN_SECONDS), clock.deadline)
+            reusable = await drain(body, DRAIN_CAP, drain_clock)
+        keep = reusable  # only now: a cancelled drain must not leave half a body behind
         return response
     except asyncio.TimeoutError:
         raise FetchError("timeout", clock.message("waiting for the server")) from None
+    except BodyError as exc:
+        raise FetchError(exc.kind, str(exc)) from None
     except ssl.SSLError as exc:
         raise FetchError("tls", f"TLS error: {exc.reason or exc}") from None
     except (ConnectionError, asyncio.IncompleteReadError) as exc:
@@ -134,34 +161,30 @@ async def fetch(
     except OSError as exc:
         raise FetchError("reset", f"network error: {exc.strerror or exc}") from None
     finally:
-        # abort(), not close(): we never want the rest of the body, and a TLS close would
-        # wait for the server's close_notify.
-        writer.transport.abort()
+        if keep:
+            pool.give(connection)
+        else:
+            # abort(), not close(): a TLS close would wait for the server's close_notify.
+            connection.close()
 
 
-def _request_bytes(target: Target, method: str, headers: Mapping[str, str]) -> bytes:
-    lines = [f"{method} {target.target} HTTP/1.1", f"Host: {target.host_header}"]
+def _keeps_alive(response: Response) -> bool:
+    tokens = {t.strip().lower() for t in response.headers.get("connection", "").split(",")}
+    if response.version == "1.0":
+        return "keep-alive" in tokens and "close" not in tokens
+    return "close" not in tokens
+
+
+def _request_bytes(
+    target: Target, method: str, headers: Mapping[str, str], proxy: Proxy | None
+) -> bytes:
+    # Through a proxy, plain http goes in absolute form (RFC 9112, section 3.2.2).
+    request_target = target.url if proxy is not None else target.target
+    lines = [f"{method} {request_target} HTTP/1.1", f"Host: {target.host_header}"]
     lines.extend(f"{name}: {value}" for name, value in headers.items())
-    lines.append("Connection: close")
+    if proxy is not None and proxy.authorization:
+        lines.append(f"Proxy-Authorization: {proxy.authorization}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
-
-
-class _Clock:
-    """Per-step timeouts that never run past the link's deadline."""
-
-    def __init__(self, timeout: float, deadline: float) -> None:
-        self.timeout = timeout
-        self.deadline = deadline
-
-    def limit(self) -> float:
-        """Seconds the next step may take."""
-        return max(0.0, min(self.timeout, self.deadline - time.monotonic()))
-
-    def message(self, step: str) -> str:
-        """Why a step timed out, for people."""
-        if self.deadline - time.monotonic() <= 0:
-            return f"timed out {step} (the time for this link was used up)"
-        return f"timed out {step} (after {self.timeout:g} s)"
 
 
 async def _read_line(reader: asyncio.StreamReader) -> bytes:
@@ -177,10 +200,23 @@ async def _read_line(reader: asyncio.StreamReader) -> bytes:
         return exc.partial
 
 
-async def _read_head(reader: asyncio.StreamReader) -> Response:
+async def _read_head(reader: asyncio.StreamReader, reused: bool = False) -> Response:
     """Read the status line and headers, skipping interim 1xx responses."""
+    try:
+        first = await _read_line(reader)
+    except (FetchError, ConnectionError) as exc:
+        if reused and (not isinstance(exc, FetchError) or exc.kind == "reset"):
+            raise _Stale from None
+        raise
+    if reused:
+        try:
+            _status_line(first)
+        except FetchError:
+            # Bytes a server sent after its previous answer (a body to a HEAD, say) arrived
+            # after the connection was put back: not this request's answer.
+            raise _Stale from None
     while True:
-        status, reason = _status_line(await _read_line(reader))
+        status, reason, version = _status_line(first)
         headers: dict[str, str] = {}
         total = 0
         for _ in range(MAX_HEADERS + 1):
@@ -199,21 +235,20 @@ async def _read_head(reader: asyncio.StreamReader) -> Response:
         else:
             raise FetchError("protocol", "too many response headers")
         if 100 <= status < 200:
+            first = await _read_line(reader)
             continue
-        return Response(status=status, reason=reason, headers=headers)
+        return Response(status=status, reason=reason, headers=headers, version=version)
 
 
-def _status_line(line: bytes) -> tuple[int, str]:
-    match = re.match(rb"HTTP/\d(?:\.\d)?\s+(\d{3})(?:\s+(.*))?\r?\n?$", line)
+def _status_line(line: bytes) -> tuple[int, str, str]:
+    match = re.match(rb"HTTP/(\d(?:\.\d)?)\s+(\d{3})(?:\s+(.*))?\r?\n?$", line)
     if match is None:
         raise FetchError("protocol", "not an HTTP response")
-    reason = (match.group(2) or b"").decode("latin-1", "replace").strip()
-    return int(match.group(1)), reason
+    reason = (match.group(3) or b"").decode("latin-1", "replace").strip()
+    return int(match.group(2)), reason, match.group(1).decode("ascii")
 
 
-async def _find_anchor(
-    reader: asyncio.StreamReader, response: Response, fragment: str, clock: _Clock
-) -> None:
+async def _find_anchor(body: BodyReader, response: Response, fragment: str) -> None:
     content_type = response.headers.get("content-type", "").lower()
     if "html" not in content_type:
         response.anchor_note = "anchor not checked: not an HTML page"
@@ -224,44 +259,80 @@ async def _find_anchor(
         return
     pattern = _anchor_pattern(fragment)
     decompressor = zlib.decompressobj(47) if encoding not in ("identity", "") else None
-    charset = _charset(content_type)
-    decoder = codecs.getincrementaldecoder(charset)(errors="replace")
+    decoder: codecs.IncrementalDecoder | None = None
     text = ""
     decoded_total = 0
-    async for raw in _ChunkIterator(reader, response.headers, clock):
+    while True:
+        try:
+            raw = await body.read()
+        except BodyError as exc:
+            if exc.kind == "truncated":
+                # Half a page proves nothing either way: the anchor may be in the missing half.
+                raise BodyError("truncated", f"{exc}; anchor not checked") from None
+            raise
+        if not raw:
+            break
         response.body_bytes += len(raw)
         data = raw
         if decompressor is not None:
             try:
-                data = decompressor.decompress(raw, ANCHOR_READ_CAP - decoded_total)
+                # Never more out than is left of the cap: a small gzip bomb stays small.
+                data = decompressor.decompress(raw, max(1, ANCHOR_READ_CAP - decoded_total))
             except zlib.error:
                 response.anchor_note = "anchor not checked: corrupt compressed page"
                 return
+        if decoder is None:
+            decoder = _decoder(content_type, data)
         decoded_total += len(data)
-        text = text[-_OVERLAP:] + decoder.decode(data)
+        try:
+            piece = decoder.decode(data)
+        except UnicodeError:  # a codec that passed the probe and still fails: plain UTF-8
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            piece = decoder.decode(data)
+        text = text[-_OVERLAP:] + piece
         if pattern.search(text):
             response.anchor_found = True
             return
-        if response.body_bytes >= ANCHOR_READ_CAP or decoded_total >= ANCHOR_READ_CAP:
-            response.anchor_note = (
-                f"anchor not found in the first {ANCHOR_READ_CAP // (1024 * 1024)} MiB; "
-                "not checked further"
-            )
-            return
+        if decoded_total >= ANCHOR_READ_CAP:
+            break
+    if body.capped or decoded_total >= ANCHOR_READ_CAP:
+        response.anchor_note = (
+            f"anchor not found in the first {ANCHOR_READ_CAP // (1024 * 1024)} MiB; "
+            "not checked further"
+        )
+        return
     response.anchor_found = False
 
 
-def _charset(content_type: str) -> str:
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_PROBE = 'id="a-1" name=x>'
+
+
+def _decoder(content_type: str, start: bytes) -> codecs.IncrementalDecoder:
+    """A decoder for the page: its byte-order mark, else its declared charset when that is
+    a text encoding that spells ``id="..."`` in ASCII, else UTF-8 (all with replacement).
+
+    ``charset=idna`` (no ``errors="replace"``), ``utf-16`` without a byte-order mark (no
+    byte order) or ``base64`` (not text) would otherwise fail or find nothing.
+    """
+    for bom, name in _BOMS:
+        if start.startswith(bom):
+            return codecs.getincrementaldecoder(name)(errors="replace")
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type)
     if match is not None:
         try:
             info = codecs.lookup(match.group(1))
-        except LookupError:
-            return "utf-8"
-        # Only text encodings: "base64" or "rot13" are codecs too, but not charsets.
-        if getattr(info, "_is_text_encoding", True):
-            return info.name
-    return "utf-8"
+            if getattr(info, "_is_text_encoding", True) and info.incrementaldecoder:
+                decoder = info.incrementaldecoder(errors="replace")
+                if decoder.decode(_PROBE.encode("ascii"), final=False) == _PROBE:
+                    return info.incrementaldecoder(errors="replace")
+        except (LookupError, UnicodeError, ValueError, TypeError):
+            pass
+    return codecs.getincrementaldecoder("utf-8")(errors="replace")
 
 
 def _anchor_pattern(fragment: str) -> re.Pattern[str]:
@@ -279,53 +350,3 @@ def _anchor_pattern(fragment: str) -> re.Pattern[str]:
         + r")(?=[\s>/]))",
         re.IGNORECASE,
     )
-
-
-class _ChunkIterator:
-    """The body's bytes in pieces, de-chunked, ending at Content-Length or EOF."""
-
-    def __init__(self, reader: asyncio.StreamReader, headers: Mapping[str, str], clock: _Clock):
-        self._reader = reader
-        self._clock = clock
-        self._chunked = "chunked" in headers.get("transfer-encoding", "").lower()
-        length = headers.get("content-length", "")
-        self._remaining: int | None = int(length) if length.strip().isdigit() else None
-        self._chunk_left = 0
-        self._done = False
-
-    def __aiter__(self) -> _ChunkIterator:
-        return self
-
-    async def __anext__(self) -> bytes:
-        if self._done:
-            raise StopAsyncIteration
-        if self._chunked:
-            data = await self._next_chunked()
-        else:
-            size = _CHUNK if self._remaining is None else min(_CHUNK, self._remaining)
-            data = await self._read(size) if size else b""
-            if self._remaining is not None:
-                self._remaining -= len(data)
-        if not data:
-            self._done = True
-            raise StopAsyncIteration
-        return data
-
-    async def _next_chunked(self) -> bytes:
-        if self._chunk_left == 0:
-            size_line = await asyncio.wait_for(_read_line(self._reader), self._clock.limit())
-            if not size_line.strip():  # the CRLF after the previous chunk
-                size_line = await asyncio.wait_for(_read_line(self._reader), self._clock.limit())
-            size_text = size_line.split(b";", 1)[0].strip()
-            try:
-                self._chunk_left = int(size_text, 16)
-            except ValueError:
-                raise FetchError("protocol", "bad chunked encoding") from None
-            if self._chunk_left == 0:
-                return b""
-        data = await self._read(min(_CHUNK, self._chunk_left))
-        self._chunk_left -= len(data)
-        return data
-
-    async def _read(self, size: int) -> bytes:
-        return await asyncio.wait_for(self._reader.read(size), self._clock.limit())

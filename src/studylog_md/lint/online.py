@@ -62,9 +62,13 @@ def check_documents(
     selected: frozenset[str] | None = None,
     progress: Callable[[int, int, int], None] | None = None,
     warn: Callable[[str], None] | None = None,
+    results: dict[str, LinkResult] | None = None,
 ) -> dict[str, list[Diagnostic]]:
-    """Check every http(s) link of every document once; findings by path. ``warn`` hears
-    about trouble that does not stop the check (a cache that cannot be used)."""
+    """Check every http(s) link of every document once; findings by path.
+
+    ``warn`` hears about trouble that does not stop the check (a cache that cannot be used).
+    ``results``, when given, receives the verdict of every distinct URL (for reports).
+    """
     from ..linkcheck import check_links
 
     per_doc = [(doc, path, http_links(doc)) for doc, path in items]
@@ -72,13 +76,15 @@ def check_documents(
     for _doc, _path, links in per_doc:
         for link in links:
             urls.setdefault(link.url, None)
-    results = check_links(list(urls), options, progress=progress, warn=warn) if urls else {}
+    checked = check_links(list(urls), options, progress=progress, warn=warn) if urls else {}
+    if results is not None:
+        results.update(checked)
     findings: dict[str, list[Diagnostic]] = {}
     for doc, path, links in per_doc:
         suppress = Suppressions.scan(doc, rule_name)
         found: list[Diagnostic] = []
         for link in links:
-            result = results.get(link.url)
+            result = checked.get(link.url)
             if result is None:
                 continue
             diagnostic = _finding(path, link, result, strict)
