@@ -53,7 +53,7 @@ def line_variants(text: str) -> dict[str, tuple[bytes, str]]:
         "crlf": (b"", "\r\n"),
         "cr": (b"", "\r"),
         "bom": (b"\xef\xbb\xbf", "\n"),
-    }  # type: ignore[return-value]
+    }
 
 
 @pytest.mark.parametrize(("command", "before", "after"), CASES)

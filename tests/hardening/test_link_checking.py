@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from linkcheck.linkserver import LinkServer
+from linkserver import LinkServer
 
 from ._cli import CliResult, assert_no_traceback, assert_usage_error, assert_user_error, run_cli
 from .conftest import Mount

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable
 
 import pytest
-from linkcheck.linkserver import PAGE, RawServer
+from linkserver import PAGE, RawServer
 
 from studylog_md.linkcheck import LinkCheckOptions, LinkResult, check_links
 
