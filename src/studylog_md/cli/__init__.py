@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "history_cmd",
         "When each entry changed status, from git history.",
     ),
+    "server": (
+        "studylog_md.cli.server_cmd",
+        "server_cmd",
+        "Run the language server for editors (stdio).",
+    ),
 }
 
 EPILOG = (

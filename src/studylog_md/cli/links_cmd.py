@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+# Where the cache lives is the library's answer (the language server's hover reads it too).
+from ..linkcheck.peek import CACHE_NAME, default_cache_path  # noqa: F401 - re-exported
 from ._common import EXIT_FINDINGS, EXIT_OK, WarnOnce, err, out, unique_paths
 from .links_report import summary_line
 
@@ -18,8 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..document.model import Document
     from ..linkcheck import LinkCheckOptions, LinkResult
     from ..lint.diagnostic import Diagnostic
-
-CACHE_NAME = ".studylog-md-cache.sqlite"
 
 
 def online_options(
@@ -72,17 +72,6 @@ def online_options(
         https_proxy=https_proxy,
         no_proxy=bypass,
     )
-
-
-def default_cache_path(file: Path) -> Path:
-    """``.studylog-md-cache.sqlite`` beside the nearest ``pyproject.toml``, else the file."""
-    folder = file.resolve().parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate / CACHE_NAME
-        if (candidate / ".git").exists():
-            break
-    return folder / CACHE_NAME
 
 
 class Progress:
