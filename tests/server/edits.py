@@ -27,7 +27,7 @@ def apply_edits(text: str, edits: list[dict[str, Any]]) -> str:
 
 def edits_of(workspace_edit: dict[str, Any], uri: str) -> list[dict[str, Any]]:
     """The text edits a ``WorkspaceEdit`` makes to ``uri`` (either shape)."""
-    if "documentChanges" in workspace_edit and workspace_edit["documentChanges"]:
+    if workspace_edit.get("documentChanges"):
         return [
             e
             for change in workspace_edit["documentChanges"]

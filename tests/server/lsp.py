@@ -193,6 +193,9 @@ class LspClient:
         """shutdown, exit, and the server's exit code."""
         self.request("shutdown", None)
         self.notify("exit", None)
+        assert self.proc.stdin is not None
+        with self._lock:
+            self.proc.stdin.close()  # as editors do: nothing more will be sent
         try:
             return self.proc.wait(timeout=timeout)
         finally:
@@ -203,5 +206,6 @@ class LspClient:
             self.proc.kill()
             self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
-            if stream is not None:
-                stream.close()
+            if stream is not None and not stream.closed:
+                with self._lock:
+                    stream.close()

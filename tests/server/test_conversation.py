@@ -57,6 +57,7 @@ def _toggle_cli(path: Path, query: str, to: str) -> bytes:
     return other.read_bytes()
 
 
+@pytest.mark.slow  # starting the server (pygls, lsprotocol, cattrs imports) takes ~1-2 s
 @pytest.mark.parametrize(
     ("source", "section"),
     [pytest.param(SEED, "ML Papers", id="seed"), pytest.param(EXAMPLE, "Papers", id="example")],

@@ -1,0 +1,116 @@
+"""What the server answers, computed in-process on a snapshot (no server process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studylog_md.server import actions, outline
+from studylog_md.server.diagnostics import diagnostics
+from studylog_md.server.snapshot import build
+from studylog_md.server.text import UTF16
+
+from .edits import apply_edits, edits_of
+
+LOG = """\ufeff# Plan
+
+## Papers 📚
+
+|Resource|Progress|Notes|
+|---|---|---|
+|[📚 U-Net](https://arxiv.org/abs/1505.04597)|⬜|a|
+|[ResNet](https://arxiv.org/abs/1512.03385?utm_source=x)|✅|b|
+|[ViT](https://arxiv.org/abs/2010.11929)|✅|
+
+## Tasks
+
+- [ ] read the book
+"""
+
+
+def _snap(tmp_path: Path, text: str = LOG):  # type: ignore[no-untyped-def]
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    return build((tmp_path / "LOG.md").as_uri(), 1, text, UTF16)
+
+
+def test_ranges_are_utf16_and_count_the_bom(tmp_path: Path) -> None:
+    snap = _snap(tmp_path)
+    found = {d.data["rule"]: d for d in diagnostics(snap)}  # type: ignore[index]
+    tracking = found["tracking-params"].range
+    line = LOG.split("\n")[7]
+    url = "https://arxiv.org/abs/1512.03385?utm_source=x"
+    assert (tracking.start.line, tracking.start.character) == (7, line.index(url))
+    assert tracking.end.character == line.index(url) + len(url)
+    assert found["column-count"].range.start.line == 8
+
+
+def test_mark_as_done_keeps_the_bom_and_the_emoji(tmp_path: Path) -> None:
+    snap = _snap(tmp_path)
+    titles = {a.title: a for a in actions.status_actions(snap, 6, lazy=False, versioned=False)}
+    assert set(titles) == {"Mark as done", "Mark as in progress"}
+    edit = titles["Mark as done"].edit
+    assert edit is not None and edit.changes is not None
+    (text_edit,) = edit.changes[snap.uri]
+    # "|[📚 U-Net](…)|" before the marker: the 📚 counts twice in UTF-16.
+    line = LOG.split("\n")[6]
+    assert text_edit.range.start.character == line.index("⬜") + 1
+    assert text_edit.new_text == "✅"
+
+
+def test_a_task_is_done_or_to_do_only(tmp_path: Path) -> None:
+    snap = _snap(tmp_path)
+    assert [a.title for a in actions.status_actions(snap, 12, lazy=False, versioned=False)] == [
+        "Mark as done"
+    ]
+
+
+def test_fix_all_is_what_fix_writes(tmp_path: Path) -> None:
+    from studylog_md import loads
+    from studylog_md.lint.engine import fix_until_stable
+
+    snap = _snap(tmp_path)
+    action = actions.fix_all(snap, versioned=True)
+    assert action is not None and action.edit is not None
+    from lsprotocol.converters import get_converter
+
+    raw = get_converter().unstructure(action.edit)  # the JSON the client receives
+    expected, count = fix_until_stable(loads(LOG, path=snap.name), snap.name, snap.options)
+    assert count == 2
+    assert apply_edits(LOG, edits_of(raw, snap.uri)) == "\ufeff" + expected
+
+
+def test_outline_lenses_and_completion(tmp_path: Path) -> None:
+    snap = _snap(tmp_path)
+    (plan,) = outline.symbols(snap)
+    assert plan.name == "Plan"
+    assert [c.name for c in plan.children or []] == ["Papers 📚", "Tasks"]
+    papers = (plan.children or [])[0]
+    assert [(c.name, c.detail) for c in papers.children or []] == [
+        ("📚 U-Net", "to do (⬜)"),
+        ("ResNet", "done (✅)"),
+        ("ViT", "done (✅)"),
+    ]
+    assert [lens.command.title for lens in outline.lenses(snap) if lens.command] == [
+        "2/4 done",  # Plan: its sections' entries
+        "2/3 done",
+        "0/1 done",
+    ]
+    line = LOG.split("\n")[6]
+    items = outline.completions(snap, 6, line.index("⬜"))
+    assert [i.label for i in items] == ["⬜", "✅", "🚧"]
+    assert outline.completions(snap, 6, 3) == []  # the title cell
+
+
+def test_stats_is_the_stats_json(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    snap = _snap(tmp_path)
+    (tmp_path / "LOG.md").write_text(LOG, encoding="utf-8")
+    cli = subprocess.run(
+        [sys.executable, "-m", "studylog_md", "stats", "--format", "json", snap.name],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    assert actions.stats(snap) == json.loads(cli.stdout)
