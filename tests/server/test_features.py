@@ -34,13 +34,17 @@ def _snap(tmp_path: Path, text: str = LOG):  # type: ignore[no-untyped-def]
 
 def test_ranges_are_utf16_and_count_the_bom(tmp_path: Path) -> None:
     snap = _snap(tmp_path)
-    found = {d.data["rule"]: d for d in diagnostics(snap)}  # type: ignore[index]
-    tracking = found["tracking-params"].range
+    found = {d["data"]["rule"]: d for d in diagnostics(snap)}
+    tracking = found["tracking-params"]["range"]
     line = LOG.split("\n")[7]
     url = "https://arxiv.org/abs/1512.03385?utm_source=x"
-    assert (tracking.start.line, tracking.start.character) == (7, line.index(url))
-    assert tracking.end.character == line.index(url) + len(url)
-    assert found["column-count"].range.start.line == 8
+    assert tracking["start"] == {"line": 7, "character": line.index(url)}
+    assert tracking["end"] == {"line": 7, "character": line.index(url) + len(url)}
+    # A missing cell at the end of the row: the last pipe is underlined.
+    row = LOG.split("\n")[8]
+    missing = found["column-count"]["range"]
+    assert missing["start"] == {"line": 8, "character": len(row) - 1}
+    assert missing["end"] == {"line": 8, "character": len(row)}
 
 
 def test_mark_as_done_keeps_the_bom_and_the_emoji(tmp_path: Path) -> None:

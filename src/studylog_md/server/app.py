@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import functools
+import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
+from lsprotocol.converters import get_converter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
@@ -57,6 +60,13 @@ class _Open:
 
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol without its own text store (``StudylogServer`` keeps the text)."""
+
+    def get_message_type(self, method: str) -> Any:  # type: ignore[override] # (lru_cache)
+        # Diagnostics are sent as plain JSON (see diagnostics.to_json): the generic
+        # notification takes any params, where lsprotocol's would need its own objects.
+        if method == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
+            return None
+        return super().get_message_type(method)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
@@ -120,9 +130,12 @@ class StudylogServer(LanguageServer):
 
     def snapshot_now(self, uri: str, text: str, version: int | None) -> Snapshot:
         """The parse of this version (worker thread only): cached, or made now."""
-        cached = self.snapshots.get(uri)
+        cached = self.snapshots.pop(uri, None)
         if cached is not None and cached.version == version and cached.text == text:
+            self.snapshots[uri] = cached
             return cached
+        # The old version was dropped first: a large log's model is not kept twice over.
+        del cached
         snap = build(uri, version, text, self.encoding)
         self.snapshots[uri] = snap
         return snap
@@ -163,42 +176,42 @@ class StudylogServer(LanguageServer):
             if doc is None:
                 return  # closed mid-lint: its diagnostics were cleared on close
             if doc.version == version and doc.text == text:
-                self.text_document_publish_diagnostics(
-                    types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
-                )
+                self.publish(uri, found, version)
                 self._publish_config(config)
                 return
             await asyncio.sleep(self.debounce)  # typed on meanwhile: lint the burst once
 
     def _lint(
         self, uri: str, text: str, version: int | None
-    ) -> tuple[list[types.Diagnostic], tuple[str, types.Diagnostic] | None]:
-        snap = self.snapshot_now(uri, text, version)
-        found = diagnostics.diagnostics(snap)
+    ) -> tuple[list[dict[str, Any]], tuple[str, dict[str, Any]] | None]:
+        with _collector_paused():
+            snap = self.snapshot_now(uri, text, version)
+            found = diagnostics.diagnostics(snap)
         config = None
         if snap.config_error is not None and snap.path is not None:
             where = diagnostics.config_file_of(snap.config_error, snap.path)
             if where is not None:
-                config = (
-                    where.as_uri(),
-                    diagnostics.config_diagnostic(snap.config_error, where, self.encoding),
-                )
+                diagnostic = diagnostics.config_diagnostic(snap.config_error, where, self.encoding)
+                config = (where.as_uri(), get_converter().unstructure(diagnostic))
         return found, config
 
-    def _publish_config(self, config: tuple[str, types.Diagnostic] | None) -> None:
+    def publish(self, uri: str, found: list[dict[str, Any]], version: int | None = None) -> None:
+        """``textDocument/publishDiagnostics`` with diagnostics as JSON."""
+        params: dict[str, Any] = {"uri": uri, "diagnostics": found}
+        if version is not None:
+            params["version"] = version
+        self.protocol.notify(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, params)
+
+    def _publish_config(self, config: tuple[str, dict[str, Any]] | None) -> None:
         """Show (or clear) configuration errors on the configuration files themselves."""
         if config is not None:
             uri, diagnostic = config
             self.config_errors.add(uri)
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[diagnostic])
-            )
+            self.publish(uri, [diagnostic])
             return
         if not any(snap.config_error for snap in self.snapshots.values()):
             for uri in sorted(self.config_errors):
-                self.text_document_publish_diagnostics(
-                    types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-                )
+                self.publish(uri, [])
             self.config_errors.clear()
 
     def reload_config(self) -> None:
@@ -209,6 +222,24 @@ class StudylogServer(LanguageServer):
         self.snapshots.clear()
         for uri in list(self.docs):
             self.schedule(uri, at_once=True)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a document is parsed and linted.
+
+    A large log's model is hundreds of thousands of objects that all live as long as the
+    snapshot; every collection their creation triggers would rescan the whole growing heap
+    (and the server's heap is larger than a one-off `lint` process's). The garbage of old
+    versions is collected once the collector runs again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 server = StudylogServer()
@@ -286,7 +317,7 @@ def _did_close(ls: StudylogServer, params: types.DidCloseTextDocumentParams) -> 
     ls.snapshots.pop(uri, None)
     if doc is not None and doc.task is not None:
         doc.task.cancel()
-    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.publish(uri, [])
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -49,7 +49,8 @@ def finding_span(snap: Snapshot, finding: Diagnostic) -> tuple[int, int, int]:
     row = snap.row_at(line)
     if row is not None:
         for cell in row.cells:
-            if cell.raw_start <= start <= cell.raw_end:
+            # raw_end is the closing pipe: a column there points at the pipe, not the cell.
+            if cell.raw_start <= start < cell.raw_end or cell.raw_start == cell.raw_end == start:
                 if cell.start == cell.end:  # an empty cell: the room between the pipes
                     return line, cell.raw_start, cell.raw_end
                 return line, start, max(cell.end, start)
@@ -57,28 +58,48 @@ def finding_span(snap: Snapshot, finding: Diagnostic) -> tuple[int, int, int]:
     return line, start, max(end, start)
 
 
-def to_lsp(snap: Snapshot, finding: Diagnostic) -> types.Diagnostic:
-    """One finding as an LSP diagnostic (``data`` says whether a safe fix exists)."""
+def to_json(snap: Snapshot, finding: Diagnostic) -> dict[str, Any]:
+    """One finding as the JSON of an LSP diagnostic (``data`` says whether a fix exists).
+
+    Plain JSON rather than lsprotocol objects: a large log has thousands of findings, and
+    building and unstructuring an object for each cost more than the rest of publishing.
+    """
     from ..lint.registry import RULES
 
     line, start, end = finding_span(snap, finding)
+    if start == end and start > 0:
+        start -= 1  # nothing to underline (a missing cell at the end): mark the last character
+    first, last = snap.spot(line, start), snap.spot(line, end)
     meta = RULES.get(finding.rule)
-    fix = finding.fix
-    href = meta.help_uri if meta is not None else None
-    return types.Diagnostic(
-        range=to_range(snap.spot(line, start), snap.spot(line, end)),
-        message=f"{finding.message} ({finding.rule})",
-        severity=_SEVERITY.get(finding.severity.value, types.DiagnosticSeverity.Warning),
-        code=finding.code,
-        code_description=types.CodeDescription(href=href) if href else None,
-        source=SOURCE,
-        data={"rule": finding.rule, "fixable": fix is not None},
+    result: dict[str, Any] = {
+        "range": {
+            "start": {"line": first.line, "character": first.character},
+            "end": {"line": last.line, "character": last.character},
+        },
+        "message": f"{finding.message} ({finding.rule})",
+        "severity": _SEVERITY.get(finding.severity.value, types.DiagnosticSeverity.Warning).value,
+        "code": finding.code,
+        "source": SOURCE,
+        "data": {"rule": finding.rule, "fixable": finding.fix is not None},
+    }
+    if meta is not None and meta.help_uri:
+        result["codeDescription"] = {"href": meta.help_uri}
+    return result
+
+
+def to_lsp(snap: Snapshot, finding: Diagnostic) -> types.Diagnostic:
+    """One finding as an lsprotocol ``Diagnostic`` (for the few a code action carries)."""
+    from lsprotocol.converters import get_converter
+
+    diagnostic: types.Diagnostic = get_converter().structure(
+        to_json(snap, finding), types.Diagnostic
     )
+    return diagnostic
 
 
-def diagnostics(snap: Snapshot) -> list[types.Diagnostic]:
-    """Every finding of the snapshot, in the order the linter reports them."""
-    return [to_lsp(snap, finding) for finding in snap.findings()]
+def diagnostics(snap: Snapshot) -> list[dict[str, Any]]:
+    """Every finding of the snapshot as diagnostic JSON, in the linter's order."""
+    return [to_json(snap, finding) for finding in snap.findings()]
 
 
 # -- a configuration that cannot be read -----------------------------------------------------
