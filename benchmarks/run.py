@@ -57,6 +57,10 @@ EDIT_GROWTH_TARGET = 2.0  # the edit is proportional to the edit, not to the fil
 LINT_PROCESS_TARGET = 1.5
 HELP_PROCESS_TARGET = 1.3
 ONLINE_SHARE_TARGET = 0.6
+# Issue 16: after a change, the server's diagnostics must come before a whole `lint` process
+# on the same file would have finished.
+SERVER_RELINT_TARGET = 1.0
+SERVER_SIZE = 10_000
 JUDGED_FROM = 10_000
 TARGETS = {
     "loads+entries": LOADS_TARGET,
@@ -114,6 +118,7 @@ class Settings:
     # with the size, so the largest size is left out unless asked for.
     memory_max_size: int = 10_000
     online: bool = True
+    server: bool = True
     peers: bool = True
     peer_max_size: int = 10_000  # peers are several times slower than markdown-it-py
     process: bool = True
@@ -568,6 +573,53 @@ def _process_row(
     )
 
 
+def server_row(report: Report, sizes: Sequence[int], settings: Settings) -> None:
+    """ "server re-lint after change": ``didChange`` to diagnostics, against a ``lint`` process.
+
+    On the 10,000-entry log (or the largest size asked for, when smaller: the smoke test).
+    """
+    name = "server re-lint after change"
+    size = min(SERVER_SIZE, max(sizes))
+    try:
+        importlib.import_module("pygls")
+        bench = importlib.import_module("server_bench")
+    except ImportError as exc:
+        report.skip(name, str(size), f"not importable ({exc}); pip install 'studylog-md[server]'")
+        return
+    cli = _cli()
+    with tempfile.TemporaryDirectory() as folder:
+        cwd = Path(folder)
+        (cwd / ".git").mkdir()  # no configuration from above the temporary folder
+        log = cwd / "STUDY_LOG.md"
+        log.write_text(generate(size), encoding="utf-8")
+        try:
+            times = bench.relint_times(
+                log, [*cli, "server"], [*cli, "lint", str(log)], settings.process_runs, cwd
+            )
+        except Exception as exc:  # a server that fails is a skipped row, said why
+            report.skip(name, str(size), f"the server run failed: {exc!r}")
+            return
+    ours, base = statistics.median(times.served), statistics.median(times.whole)
+    cpu_ratio = None
+    if times.served_cpu and times.whole_cpu:
+        cpu_ratio = statistics.median(times.served_cpu) / statistics.median(times.whole_cpu)
+    report.add(
+        Row(
+            name,
+            str(size),
+            ours,
+            base,
+            "s",
+            "studylog-md lint FILE (a whole process)",
+            ratio=ours / base,
+            target=SERVER_RELINT_TARGET,
+            runs=len(times.served),
+            cpu_ratio=cpu_ratio,
+            note=f"didChange (one marker) to publishDiagnostics ({times.count} diagnostics)",
+        )
+    )
+
+
 def online_row(result: dict[str, Any]) -> Row:
     """The link-check row from ``linkcheck_bench.run_benchmark()``'s result."""
     effective = float(result["effective_concurrency"])
@@ -699,6 +751,8 @@ def run(sizes: Sequence[int], settings: Settings) -> Report:
     in_process(report, sizes, settings)
     if settings.process:
         whole_process(report, settings)
+        if settings.server:
+            server_row(report, sizes, settings)
     if settings.online:
         online(report)
     return report
@@ -727,6 +781,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-max-size", type=int, help="largest size to trace memory at")
     parser.add_argument("--no-online", action="store_true", help="skip the link-check row")
     parser.add_argument("--no-peers", action="store_true", help="skip mdformat / pymarkdown")
+    parser.add_argument("--no-server", action="store_true", help="skip the language-server row")
     parser.add_argument("--no-process", action="store_true", help="skip whole-process rows")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     args = parser.parse_args(argv)
@@ -745,6 +800,7 @@ def main(argv: list[str] | None = None) -> int:
         settings.memory_max_size = args.memory_max_size
     settings.online = not args.no_online
     settings.peers = not args.no_peers
+    settings.server = not args.no_server
     settings.process = not args.no_process
 
     report = run(sizes, settings)

@@ -101,19 +101,47 @@ def _flip(text: str) -> tuple[int, int, str]:
     raise ValueError(f"{TARGET_TITLE!r} has no marker to flip")
 
 
-def relint_times(
-    log: Path, server: list[str], lint: list[str], runs: int, cwd: Path
-) -> tuple[list[float], list[float], int]:
-    """Seconds from ``didChange`` to its diagnostics, seconds of whole ``lint`` processes
-    (``runs`` each, interleaved), and how many diagnostics the server published."""
+class Times:
+    """Wall and CPU seconds of the server's re-lints and of the whole ``lint`` processes."""
+
+    __slots__ = ("count", "served", "served_cpu", "whole", "whole_cpu")
+
+    def __init__(self) -> None:
+        self.served: list[float] = []
+        self.served_cpu: list[float] = []
+        self.whole: list[float] = []
+        self.whole_cpu: list[float] = []
+        self.count = 0  # diagnostics the server published for the last change
+
+
+def _cpu_of(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def relint_times(log: Path, server: list[str], lint: list[str], runs: int, cwd: Path) -> Times:
+    """Time ``runs`` re-lints after a change and ``runs`` whole ``lint`` processes, interleaved.
+
+    CPU seconds are read from /proc for the server (its clock ticks: 10 ms steps) and from
+    ``getrusage`` for the finished ``lint`` processes.
+    """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run(lint, cwd=cwd, env=env, capture_output=True, check=False)  # warm, untimed
     text = log.read_text(encoding="utf-8")
     uri = log.resolve().as_uri()
     client = _Client(server, cwd, env)
-    served: list[float] = []
-    whole: list[float] = []
-    count = 0
+    times = Times()
     try:
         client.request(
             "initialize", {"processId": os.getpid(), "rootUri": cwd.as_uri(), "capabilities": {}}
@@ -133,6 +161,7 @@ def relint_times(
                 },
                 "text": new,
             }
+            cpu = _cpu_of(client.proc.pid)
             started = time.perf_counter()
             client.send(
                 {
@@ -143,19 +172,24 @@ def relint_times(
                     },
                 }
             )
-            count = len(client.diagnostics(uri, version))
-            served.append(time.perf_counter() - started)
+            times.count = len(client.diagnostics(uri, version))
+            times.served.append(time.perf_counter() - started)
+            after = _cpu_of(client.proc.pid)
+            if cpu is not None and after is not None:
+                times.served_cpu.append(after - cpu)
             lines = text.split("\n")
             lines[line] = lines[line][:column] + new + lines[line][column + 1 :]
             text = "\n".join(lines)
+            cpu = _children_cpu()
             started = time.perf_counter()
             subprocess.run(lint, cwd=cwd, env=env, capture_output=True, check=False)
-            whole.append(time.perf_counter() - started)
+            times.whole.append(time.perf_counter() - started)
+            times.whole_cpu.append(_children_cpu() - cpu)
     finally:
         code = client.close()
     if code != 0:
         raise RuntimeError(f"the server exited {code}")
-    return served, whole, count
+    return times
 
 
 if __name__ == "__main__":  # pragma: no cover - a manual run
@@ -165,4 +199,5 @@ if __name__ == "__main__":  # pragma: no cover - a manual run
     path = folder / "log.md"
     path.write_text(generate(10_000), encoding="utf-8")
     cli = [sys.executable, "-m", "studylog_md"]
-    print(relint_times(path, [*cli, "server"], [*cli, "lint", str(path)], 5, folder))
+    result = relint_times(path, [*cli, "server"], [*cli, "lint", str(path)], 5, folder)
+    print({name: getattr(result, name) for name in Times.__slots__})

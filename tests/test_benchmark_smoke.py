@@ -117,6 +117,10 @@ def test_run_py_at_the_smallest_size_writes_every_row(
     # the linter and the whole-process rows run or say why not; either way there is a row
     assert ("lint (offline)", "100") in rows
     assert any(name.startswith("process: studylog-md --help") for name, _ in rows)
+    # the language server (the test extra installs pygls): a change, then its diagnostics
+    server = rows[("server re-lint after change", "100")]
+    assert server["ours"] > 0 and server["base"] > 0 and server["runs"] == 1
+    assert "publishDiagnostics" in server["note"]
     assert code == (1 if any(row["verdict"] == "FAIL" for row in data["rows"]) else 0)
     assert data["meta"]["sizes"] == [100]
 

@@ -44,7 +44,8 @@ def units(text: str, encoding: str) -> int:
         return len(text.encode("utf-8", "surrogatepass"))
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    # The codec counts in C; a lone surrogate is one unit, as in the editor's string.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def index_of(line: str, count: int, encoding: str) -> int:
