@@ -42,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "When each entry changed status, from git history.",
     ),
     "server": (
-        "studylog_md.cli.server_cmd",
+        "studylog_md.server.command",
         "server_cmd",
         "Run the language server for editors (stdio).",
     ),

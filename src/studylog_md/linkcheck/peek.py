@@ -44,7 +44,7 @@ def cache_path(config: Config, file: Path) -> Path | None:
 
 def cached_verdicts(config: Config, file: Path, urls: Iterable[str]) -> dict[str, LinkResult]:
     """The cached verdicts of ``urls`` that are still fresh; never a request, never a write."""
-    from .urls import redact
+    from .targets import redact
 
     path = cache_path(config, file)
     wanted = list(dict.fromkeys(urls))

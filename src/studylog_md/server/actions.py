@@ -18,8 +18,8 @@ from .snapshot import Snapshot
 from .text import changes_between
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .. import Status
     from ..lint.diagnostic import Diagnostic, Fix
-    from ..markers import Status
 
 KIND_STATUS = types.CodeActionKind.RefactorRewrite
 KIND_FIX_ALL = types.CodeActionKind.SourceFixAll
@@ -87,7 +87,7 @@ def text_with_status(snap: Snapshot, line: int, status: Status) -> str | None:
 
 def toggle_target(snap: Snapshot, line: int) -> Status | None:
     """What ``toggle`` without ``--to`` sets: done, or to do for an entry that is done."""
-    from ..markers import Status
+    from .. import Status
 
     entry = entry_at(snap, line)
     if entry is None:
@@ -103,7 +103,7 @@ def status_actions(
     With ``lazy`` the edit is left for ``codeAction/resolve`` (a large log is parsed again
     only for the action the user picks).
     """
-    from ..markers import Status
+    from .. import Status
 
     entry = entry_at(snap, line)
     if entry is None or entry.marker_line < 0:
@@ -126,7 +126,7 @@ def status_actions(
 
 def resolve_status(snap: Snapshot, action: types.CodeAction, *, versioned: bool) -> bool:
     """Fill in the edit of a "Mark as …" action; False when it cannot be made."""
-    from ..markers import Status
+    from .. import Status
 
     data: Any = action.data
     if not isinstance(data, dict) or data.get("uri") != snap.uri:
@@ -149,7 +149,7 @@ def _is_unsafe(fix: Fix) -> bool:
 
 
 def _fix_edit(snap: Snapshot, fix: Fix, versioned: bool) -> types.WorkspaceEdit | None:
-    from ..edit_types import apply_replacements
+    from ..document.replace import apply_replacements
 
     assert snap.doc is not None
     try:
@@ -227,7 +227,7 @@ def code_actions(
 
 def stats(snap: Snapshot) -> dict[str, Any]:
     """What ``studylog-md stats --format json`` prints for this document."""
-    from ..stats import combine, file_stats
+    from ..progress.stats import combine, file_stats
 
     if snap.doc is None:
         return combine([]).to_dict()

@@ -11,7 +11,7 @@ from .diagnostics import to_range
 from .snapshot import Snapshot
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Entry, Section
+    from .. import Entry, Section
 
 _STATUS_WORDS = {
     "done": "done",
@@ -123,7 +123,7 @@ def section_counts(snap: Snapshot) -> list[tuple[Section, int, int]]:
     Entries inside a summary block (``stats --write``'s own output) are not counted, as in
     ``stats``.
     """
-    from ..stats import counted_entries
+    from ..progress.block import counted_entries
 
     if snap.doc is None:
         return []
@@ -210,7 +210,8 @@ def completions(snap: Snapshot, line: int, column: int) -> list[types.Completion
 
     ``column`` is a code-point index into the model's line.
     """
-    from ..markers import DEFAULT_SPELLING, Status
+    from .. import Status
+    from ..document.markers import DEFAULT_SPELLING
 
     if snap.doc is None:
         return []

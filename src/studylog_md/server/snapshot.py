@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from .text import LineIndex, Spot, units
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .. import Document, Row
     from ..config import Config
     from ..errors import ConfigError
     from ..lint.diagnostic import Diagnostic
     from ..lint.options import LintOptions
-    from ..model import Document, Row
 
 UNTITLED = "untitled.md"
 

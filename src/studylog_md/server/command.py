@@ -1,10 +1,14 @@
-"""``studylog-md server``: the language server, for editors (docs/editors.md)."""
+"""``studylog-md server``: the click command that starts the language server (docs/editors.md).
+
+It lives with the server rather than in ``cli/`` (a lower layer that must not import the
+server); ``cli`` names it by its dotted path only, and it imports pygls only when it runs.
+"""
 
 from __future__ import annotations
 
 import click
 
-from ._common import fail
+from ..cli._common import fail
 
 
 @click.command("server")
