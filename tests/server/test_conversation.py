@@ -8,6 +8,7 @@ log (skipped when ``../shared`` is absent) and on ``examples/STUDY_LOG.md`` (alw
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -167,6 +168,21 @@ def test_the_conversation(tmp_path: Path, source: Path, section: str) -> None:
         toggle_edits = edits_of(applies[0]["params"]["edit"], uri)
         assert [e["newText"] for e in toggle_edits] == ["✅"]
         assert toggle_edits[0]["range"]["start"]["line"] == line
+
+        # The stats command: `stats --format json` of the editor's text (one more to do: the
+        # duplicate typed above; the toggle's edit was the client's to apply, and it did not).
+        stats = client.request(
+            "workspace/executeCommand", {"command": "studylog-md.stats", "arguments": [uri]}
+        )
+        cli = subprocess.run(
+            [sys.executable, "-m", "studylog_md", "stats", "--format", "json", str(path)],
+            capture_output=True,
+            check=True,
+            text=True,
+        )
+        on_disk = json.loads(cli.stdout)
+        assert stats["done"] == on_disk["done"]
+        assert (stats["todo"], stats["total"]) == (on_disk["todo"] + 1, on_disk["total"] + 1)
 
         assert client.shutdown() == 0
     finally:

@@ -118,3 +118,68 @@ def test_stats_is_the_stats_json(tmp_path: Path) -> None:
         text=True,
     )
     assert actions.stats(snap) == json.loads(cli.stdout)
+
+
+def test_a_quick_fix_is_the_rule_s_own_fix(tmp_path: Path) -> None:
+    from studylog_md.lint.engine import apply_fixes
+
+    snap = _snap(tmp_path)
+    (action,) = actions.quick_fixes(snap, 7, 7, versioned=False)
+    assert action.kind == "quickfix" and action.is_preferred
+    assert action.diagnostics is not None and action.diagnostics[0].code == "SL015"
+    assert action.edit is not None and action.edit.changes is not None
+    edits = [
+        {
+            "range": {
+                "start": {"line": e.range.start.line, "character": e.range.start.character},
+                "end": {"line": e.range.end.line, "character": e.range.end.character},
+            },
+            "newText": e.new_text,
+        }
+        for e in action.edit.changes[snap.uri]
+    ]
+    assert snap.doc is not None
+    finding = next(f for f in snap.findings() if f.rule == "tracking-params")
+    expected, count = apply_fixes(snap.doc, [finding])
+    assert count == 1
+    assert apply_edits(LOG, edits) == "\ufeff" + expected
+
+
+def test_an_unsafe_fix_is_labelled_and_left_out_of_fix_all(tmp_path: Path) -> None:
+    from typing import NamedTuple
+
+    from studylog_md.document.replace import Replacement
+
+    class UnsafeFix(NamedTuple):  # what a rule would attach for an unsafe fix
+        description: str
+        replacements: tuple[Replacement, ...]
+        unsafe: bool = True
+
+    snap = _snap(tmp_path, "|Resource|Progress|\n|---|---|\n|[A](https://a.example)|✅|x|\n")
+    (finding,) = snap.findings()
+    start = snap.text.index("|x|") + 1
+    fix = UnsafeFix("Drop the extra cell", (Replacement(start, start + 2, ""),))
+    snap._findings = [finding._replace(fix=fix)]  # type: ignore[arg-type]
+    (action,) = actions.quick_fixes(snap, 0, 5, versioned=False)
+    assert action.title == "Drop the extra cell (unsafe fix)" and not action.is_preferred
+    assert actions.fix_all(snap, versioned=False) is None
+
+
+def test_hover_shows_the_cached_verdict_and_makes_no_request(tmp_path: Path) -> None:
+    from studylog_md.linkcheck.cache import LinkCache
+    from studylog_md.linkcheck.options import LinkResult
+
+    snap = _snap(tmp_path)
+    hover = outline.hover(snap, 6)
+    assert hover is not None and "Link check" not in str(hover.contents)
+    assert not (tmp_path / ".studylog-md-cache.sqlite").exists()  # hover never creates it
+    # What `check-links` leaves behind (the cache beside the file: no pyproject.toml above).
+    cache = LinkCache(tmp_path / ".studylog-md-cache.sqlite", max_age=86400)
+    url = "https://arxiv.org/abs/1505.04597"
+    cache.put(LinkResult(url, "ok", 200, "200 OK"), "headers=")
+    cache.close()
+    hover = outline.hover(snap, 6)
+    assert hover is not None
+    text = hover.contents.value  # type: ignore[union-attr]
+    assert "Status: to do (⬜)" in text and "Papers 📚" in text
+    assert f"- ok (HTTP 200): <{url}>" in text
