@@ -159,13 +159,18 @@ class LspClient:
         found: list[dict[str, Any]] = self.wait_for(test, start=start)["params"]["diagnostics"]
         return found
 
-    def initialize(self, root: Path, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    def initialize(
+        self,
+        root: Path,
+        options: dict[str, Any] | None = None,
+        capabilities: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         result: dict[str, Any] = self.request(
             "initialize",
             {
                 "processId": os.getpid(),
                 "rootUri": uri_of(root),
-                "capabilities": CAPABILITIES,
+                "capabilities": capabilities or CAPABILITIES,
                 "initializationOptions": options or {},
             },
         )

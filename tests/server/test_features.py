@@ -183,3 +183,24 @@ def test_hover_shows_the_cached_verdict_and_makes_no_request(tmp_path: Path) -> 
     text = hover.contents.value  # type: ignore[union-attr]
     assert "Status: to do (⬜)" in text and "Papers 📚" in text
     assert f"- ok (HTTP 200): <{url}>" in text
+
+
+def test_fix_all_waits_to_be_asked_for(tmp_path: Path) -> None:
+    snap = _snap(tmp_path)
+
+    def titles(only: list[str] | None, lazy: bool) -> dict[str, bool]:
+        found = actions.code_actions(snap, 6, 6, only, lazy=lazy, versioned=False)
+        return {a.title: a.edit is not None for a in found if a.kind == "source.fixAll"}
+
+    # On every cursor move (no kinds asked for) it is not linted to the end...
+    assert titles(None, lazy=False) == {}
+    assert titles(None, lazy=True) == {"Fix all safe problems": False}  # resolved on demand
+    # ...when asked for by name (on save), it comes with its edit.
+    assert titles(["source.fixAll"], lazy=True) == {"Fix all safe problems": True}
+    assert titles(["source"], lazy=False) == {"Fix all safe problems": True}
+    assert titles(["quickfix"], lazy=True) == {}
+    lazy = actions.fix_all(snap, versioned=False, lazy=True)
+    eager = actions.fix_all(snap, versioned=False)
+    assert lazy is not None and eager is not None and lazy.edit is None
+    assert actions.resolve(snap, lazy, versioned=False)
+    assert lazy.edit == eager.edit

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 KIND_STATUS = types.CodeActionKind.RefactorRewrite
 KIND_FIX_ALL = types.CodeActionKind.SourceFixAll
 
+FIX_ALL_TITLE = "Fix all safe problems"
 _TITLES = {"done": "Mark as done", "todo": "Mark as to do", "in-progress": "Mark as in progress"}
 
 
@@ -186,17 +187,44 @@ def quick_fixes(
     return actions
 
 
-def fix_all(snap: Snapshot, *, versioned: bool) -> types.CodeAction | None:
-    """ "Fix all safe problems": what ``studylog-md fix`` would write, as one edit."""
-    from ..lint.engine import fix_until_stable
+def fix_all(snap: Snapshot, *, versioned: bool, lazy: bool = False) -> types.CodeAction | None:
+    """ "Fix all safe problems": what ``studylog-md fix`` would write, as one edit.
 
+    With ``lazy`` the edit (a lint until nothing is left to fix) waits for
+    ``codeAction/resolve``.
+    """
     if snap.doc is None or not any(_safe_fix(d) for d in snap.findings()):
         return None
+    action = types.CodeAction(
+        title=FIX_ALL_TITLE,
+        kind=KIND_FIX_ALL,
+        data={"uri": snap.uri, "version": snap.version, "fix_all": True},
+    )
+    if lazy:
+        return action
+    return action if resolve_fix_all(snap, action, versioned=versioned) else None
+
+
+def resolve_fix_all(snap: Snapshot, action: types.CodeAction, *, versioned: bool) -> bool:
+    """Fill in the edit of "Fix all safe problems"; False when nothing would change."""
+    from ..lint.engine import fix_until_stable
+
+    if snap.doc is None:
+        return False
     text, count = fix_until_stable(snap.doc, snap.name, snap.options)
     edit = workspace_edit(snap, _editor_text(snap, text), versioned) if count else None
     if edit is None:
-        return None
-    return types.CodeAction(title="Fix all safe problems", kind=KIND_FIX_ALL, edit=edit)
+        return False
+    action.edit = edit
+    return True
+
+
+def resolve(snap: Snapshot, action: types.CodeAction, *, versioned: bool) -> bool:
+    """Fill in the edit of an action sent without one (``codeAction/resolve``)."""
+    data: Any = action.data
+    if isinstance(data, dict) and data.get("fix_all"):
+        return resolve_fix_all(snap, action, versioned=versioned)
+    return resolve_status(snap, action, versioned=versioned)
 
 
 def _safe_fix(finding: Diagnostic) -> bool:
@@ -218,8 +246,12 @@ def code_actions(
         actions += quick_fixes(snap, first, last, versioned=versioned)
     if _wanted(KIND_STATUS, only):
         actions += status_actions(snap, first, lazy=lazy, versioned=versioned)
-    if _wanted(KIND_FIX_ALL, only):
-        action = fix_all(snap, versioned=versioned)
+    # Fixing everything means linting until nothing is left (seconds on a large log): made
+    # when asked for by name (on save: only=["source.fixAll"]), else left for resolve, else
+    # not offered on every cursor move.
+    asked = bool(only) and _wanted(KIND_FIX_ALL, only)
+    if asked or (lazy and _wanted(KIND_FIX_ALL, only)):
+        action = fix_all(snap, versioned=versioned, lazy=lazy and not asked)
         if action is not None:
             actions.append(action)
     return actions

@@ -403,7 +403,7 @@ async def _resolve(ls: StudylogServer, action: types.CodeAction) -> types.CodeAc
     snap = await ls.snapshot(str(data.get("uri")))
     if snap is not None and snap.version == data.get("version"):
         versioned = ls.versioned_edits
-        await ls.run(lambda: actions.resolve_status(snap, action, versioned=versioned))
+        await ls.run(lambda: actions.resolve(snap, action, versioned=versioned))
     return action
 
 
