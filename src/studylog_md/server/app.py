@@ -104,7 +104,10 @@ class StudylogServer(LanguageServer):
     @property
     def encoding(self) -> str:
         encoding = self.server_capabilities.position_encoding
-        return str(encoding) if encoding else UTF16
+        if encoding is None:
+            return UTF16
+        # An enum member's str() is its name ("PositionEncodingKind.Utf8"), not "utf-8".
+        return str(getattr(encoding, "value", encoding))
 
     def _client(self, *path: str) -> Any:
         """A nested client capability (``None`` when any part is missing)."""

@@ -55,3 +55,41 @@ def test_actions_are_resolved_on_demand(tmp_path: Path) -> None:
         assert client.shutdown() == 0
     finally:
         client.close()
+
+
+def test_a_client_that_counts_in_utf8_gets_utf8_positions(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    row = "|[📚 Ä](https://a.example/?utm_source=x)|⬜|"
+    text = f"|Resource|Progress|\n|---|---|\n{row}\n"
+    capabilities = copy.deepcopy(CAPABILITIES)
+    capabilities["general"]["positionEncodings"] = ["utf-8", "utf-16"]
+    client = LspClient(cwd=tmp_path)
+    try:
+        caps = client.initialize(tmp_path, capabilities=capabilities)["capabilities"]
+        assert caps["positionEncoding"] == "utf-8"
+        uri = client.open(tmp_path / "LOG.md", text)
+        (found,) = client.diagnostics(uri)
+        url = "https://a.example/?utm_source=x"
+        start = len(row[: row.index(url)].encode("utf-8"))
+        assert found["range"]["start"] == {"line": 2, "character": start}
+        assert found["range"]["end"] == {"line": 2, "character": start + len(url)}
+        # A position sent in UTF-8 units: the marker, 3 bytes after its cell's pipe.
+        marker = len(row[: row.index("⬜")].encode("utf-8"))
+        actions = client.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": {
+                    "start": {"line": 2, "character": marker},
+                    "end": {"line": 2, "character": marker},
+                },
+                "context": {"diagnostics": [], "only": ["refactor"]},
+            },
+        )
+        done = next(a for a in actions if a["title"] == "Mark as done")
+        (edit,) = edits_of(done["edit"], uri)
+        assert edit["range"]["start"] == {"line": 2, "character": marker}
+        assert edit["range"]["end"] == {"line": 2, "character": marker + 3}
+        assert client.shutdown() == 0
+    finally:
+        client.close()
