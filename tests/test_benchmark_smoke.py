@@ -103,7 +103,7 @@ def test_run_py_at_the_smallest_size_writes_every_row(
 ) -> None:
     out = tmp_path / "results.json"
     args = ["--sizes", "100", "--budget", "0", "--min-runs", "1", "--process-runs", "1"]
-    code = bench.main([*args, "--no-online", "--json", str(out)])
+    code = bench.main([*args, "--no-online", "--no-server", "--json", str(out)])
     printed = capsys.readouterr().out
     data = json.loads(out.read_text(encoding="utf-8"))
     rows = {(row["name"], row["size"]): row for row in data["rows"]}
@@ -117,12 +117,20 @@ def test_run_py_at_the_smallest_size_writes_every_row(
     # the linter and the whole-process rows run or say why not; either way there is a row
     assert ("lint (offline)", "100") in rows
     assert any(name.startswith("process: studylog-md --help") for name, _ in rows)
-    # the language server (the test extra installs pygls): a change, then its diagnostics
-    server = rows[("server re-lint after change", "100")]
-    assert server["ours"] > 0 and server["base"] > 0 and server["runs"] == 1
-    assert "publishDiagnostics" in server["note"]
+    assert not any(name.startswith("server re-lint") for name, _ in rows)  # --no-server
     assert code == (1 if any(row["verdict"] == "FAIL" for row in data["rows"]) else 0)
     assert data["meta"]["sizes"] == [100]
+
+
+@pytest.mark.slow  # starts the language server (~1-2 s) and a lint process
+def test_the_server_row_at_the_smallest_size(bench: ModuleType) -> None:
+    # The test extra installs pygls, so the row is measured, not skipped.
+    report = bench.Report()
+    bench.server_row(report, [100], bench.Settings(process_runs=1))
+    (row,) = report.rows
+    assert (row.name, row.size, row.runs) == ("server re-lint after change", "100", 1)
+    assert row.ours > 0 and row.base > 0 and row.target == 1.0
+    assert "publishDiagnostics" in row.note and row.verdict in ("PASS", "FAIL")
 
 
 def test_the_online_row_reads_the_link_benchmark_result(bench: ModuleType) -> None:
