@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,15 @@ def _find(symbols: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
         if found is not None:
             return found
     return None
+
+
+def _entries(symbol: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The entries under a heading's symbol, its subsections' included."""
+    for child in symbol.get("children") or []:
+        if child["kind"] == 3:  # Namespace: a subsection
+            yield from _entries(child)
+        else:
+            yield child
 
 
 def _log(tmp_path: Path, source: Path) -> Path:
@@ -109,6 +119,24 @@ def test_the_conversation(tmp_path: Path, source: Path, section: str) -> None:
         value = hover["contents"]["value"]
         assert "U-Net: Convolutional Networks" in value and "Status: to do" in value
         assert section in value
+
+        # Completion in U-Net's status cell: the markers the table uses; a lens per section.
+        marker_at = len(lines[line][: lines[line].index("|⬜|") + 1].encode("utf-16-le")) // 2
+        completion = client.request(
+            "textDocument/completion",
+            {"textDocument": {"uri": uri}, "position": {"line": line, "character": marker_at}},
+        )
+        labels = [item["label"] for item in completion["items"]]
+        assert {"⬜", "✅"} <= set(labels)
+        assert all(
+            item["textEdit"]["range"]["start"]["line"] == line for item in completion["items"]
+        )
+        lenses = client.request("textDocument/codeLens", {"textDocument": {"uri": uri}})
+        heading = papers["range"]["start"]["line"]
+        (lens,) = [lens for lens in lenses if lens["range"]["start"]["line"] == heading]
+        entries = list(_entries(papers))  # its subsections' entries count too
+        done_count = sum(e["detail"].startswith("done") for e in entries)
+        assert lens["command"]["title"] == f"{done_count}/{len(entries)} done"
 
         # "Mark as done": exactly what `toggle --to done` writes, one marker changed.
         actions = client.request(
