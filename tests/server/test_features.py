@@ -183,6 +183,30 @@ def test_hover_shows_the_cached_verdict_and_makes_no_request(tmp_path: Path) -> 
     text = hover.contents.value  # type: ignore[union-attr]
     assert "Status: to do (⬜)" in text and "Papers 📚" in text
     assert f"- ok (HTTP 200): <{url}>" in text
+    # Read without a trace: no side files, the cache's bytes unchanged.
+    files = sorted(p.name for p in tmp_path.iterdir() if "cache" in p.name)
+    assert files == [".studylog-md-cache.sqlite"]
+    before = (tmp_path / ".studylog-md-cache.sqlite").read_bytes()
+    outline.hover(snap, 6)
+    assert (tmp_path / ".studylog-md-cache.sqlite").read_bytes() == before
+
+
+def test_hover_ignores_a_file_that_is_not_our_cache(tmp_path: Path) -> None:
+    import sqlite3
+
+    snap = _snap(tmp_path)
+    other = sqlite3.connect(tmp_path / ".studylog-md-cache.sqlite")
+    other.execute(
+        "CREATE TABLE results (url, context, verdict, status, detail, final_url, checked_at)"
+    )
+    other.execute(
+        "INSERT INTO results VALUES (?, 'headers=', 'ok', 200, 'x', NULL, strftime('%s'))",
+        ("https://arxiv.org/abs/1505.04597",),
+    )
+    other.commit()
+    other.close()
+    hover = outline.hover(snap, 6)
+    assert hover is not None and "Link check" not in str(hover.contents)
 
 
 def test_fix_all_waits_to_be_asked_for(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """Read the verdict cache without checking anything: what the editor's hover shows.
 
 Opening :class:`~studylog_md.linkcheck.cache.LinkCache` creates the file and prunes it; a
-hover must do neither (and must never reach the network), so the file is opened read-only,
-and only when it already exists.
+hover must do neither (and must never reach the network), so the file is read only when it
+already exists and carries the cache's mark, read-only and without leaving a side file.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from .options import LinkResult
 from .sites import Sites
@@ -43,22 +44,34 @@ def cache_path(config: Config, file: Path) -> Path | None:
 
 
 def cached_verdicts(config: Config, file: Path, urls: Iterable[str]) -> dict[str, LinkResult]:
-    """The cached verdicts of ``urls`` that are still fresh; never a request, never a write."""
+    """The cached verdicts of ``urls`` that are still fresh; never a request, never a write.
+
+    Only a file the cache itself made is read (the same check as ``LinkCache``), and each row
+    is trusted only as far as :meth:`LinkCache.get` would trust it.
+    """
+    from .cache import CacheRefused, CacheUnavailable, _from_row, _inspect
     from .targets import redact
 
     path = cache_path(config, file)
     wanted = list(dict.fromkeys(urls))
-    if path is None or not wanted or not path.is_file():
+    if path is None or not wanted:
         return {}
-    sites = Sites(
-        {host: sorted(codes) for host, codes in config.links.accept_status.items()},
-        {host: dict(values) for host, values in config.links.headers.items()},
-    )
-    found: dict[str, LinkResult] = {}
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        if not _inspect(path):
+            return {}
+    except (CacheRefused, CacheUnavailable):
+        return {}  # not ours, or unreadable: `check-links` says so; a hover stays quiet
+    sites = Sites.of(config.links)
+    found: dict[str, LinkResult] = {}
+    # Read-only and immutable, as the cache's own layout check reads: no lock, no -wal/-shm
+    # file left behind (a plain read-only connection to a WAL database makes both). What a
+    # running check-links has not yet checkpointed is not seen; a torn page is an error below.
+    uri = "file:" + quote(str(path.absolute())) + "?mode=ro&immutable=1"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
     except sqlite3.Error:
         return {}
+    now = time.time()
     with contextlib.closing(db):
         for url in wanted:
             host = _host(url)
@@ -71,13 +84,11 @@ def cached_verdicts(config: Config, file: Path, urls: Iterable[str]) -> dict[str
                     "WHERE url = ? AND context = ?",
                     (redact(url), context),
                 ).fetchone()
-            except sqlite3.Error:  # locked, no table yet, not a cache: nothing to show
+            except sqlite3.Error:  # a page torn by a concurrent checkpoint: show what we have
                 return found
-            if row is None or time.time() - float(row[4]) > config.links.max_cache_age:
-                continue
-            verdict, status, detail, final_url, _ = row
-            if verdict in ("ok", "dead", "redirected"):
-                found[url] = LinkResult(url, verdict, status, detail, final_url, from_cache=True)
+            result = _from_row(url, row, config.links.max_cache_age, now) if row else None
+            if result is not None:
+                found[url] = result
     return found
 
 
