@@ -150,3 +150,46 @@ def test_a_broken_config_is_a_diagnostic_on_the_config(client: LspClient) -> Non
     )
     assert client.diagnostics(uri, start=start) == []
     assert client.diagnostics(uri_of(config), start=start) == []
+
+
+def test_a_burst_of_changes_is_linted_once(client: LspClient) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    big = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "generate.py"), "3000"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    path = client.root / "burst.md"  # type: ignore[attr-defined]
+    start = len(client.notifications)
+    uri = client.open(path, big)
+    # Five keystrokes while the first lint runs: typed into the first heading, one at a time.
+    for version in range(2, 7):
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [
+                    {
+                        "range": {
+                            "start": {"line": 0, "character": 2},
+                            "end": {"line": 0, "character": 2},
+                        },
+                        "text": "x",
+                    }
+                ],
+            },
+        )
+    client.diagnostics(uri, version=6, start=start)
+    versions = [
+        m["params"].get("version")
+        for m in client.notifications[start:]
+        if m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+    ]
+    # Never a result for a version that was already out of date; the last one is linted.
+    assert versions[-1] == 6 and not set(versions) & {2, 3, 4, 5}
+    symbols = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    assert symbols[0]["name"].startswith("xxxxx")  # the five characters, in the server's text

@@ -49,12 +49,11 @@ CONFIG_GLOBS = ("**/pyproject.toml", "**/.studylog-md.toml")
 class _Open:
     """An open document: the editor's text, as its changes arrive."""
 
-    __slots__ = ("language", "task", "text", "version")
+    __slots__ = ("task", "text", "version")
 
-    def __init__(self, text: str, version: int | None, language: str) -> None:
+    def __init__(self, text: str, version: int | None) -> None:
         self.text = text
         self.version = version
-        self.language = language
         self.task: asyncio.Task[None] | None = None
 
 
@@ -152,18 +151,16 @@ class StudylogServer(LanguageServer):
         return await self.run(lambda: self.snapshot_now(uri, text, version))
 
     # -- diagnostics ------------------------------------------------------------------------
-    def schedule(self, uri: str, *, at_once: bool) -> None:
+    def schedule(self, uri: str) -> None:
+        """Lint ``uri`` now, or (when a lint of it is running) once that lint is done."""
         doc = self.docs.get(uri)
         if doc is None:
             return
         if doc.task is not None and not doc.task.done():
             return  # the running loop sees the new version when its lint ends
-        delay = 0.0 if at_once else self.debounce
-        doc.task = asyncio.ensure_future(self._lint_loop(uri, delay))
+        doc.task = asyncio.ensure_future(self._lint_loop(uri))
 
-    async def _lint_loop(self, uri: str, delay: float) -> None:
-        if delay:
-            await asyncio.sleep(delay)
+    async def _lint_loop(self, uri: str) -> None:
         while True:
             doc = self.docs.get(uri)
             if doc is None:
@@ -224,7 +221,7 @@ class StudylogServer(LanguageServer):
         self.worker.submit(clear_cache)
         self.snapshots.clear()
         for uri in list(self.docs):
-            self.schedule(uri, at_once=True)
+            self.schedule(uri)
 
 
 @contextlib.contextmanager
@@ -279,8 +276,8 @@ async def _initialized(ls: StudylogServer, params: types.InitializedParams) -> N
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def _did_open(ls: StudylogServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
-    ls.docs[item.uri] = _Open(item.text, item.version, item.language_id)
-    ls.schedule(item.uri, at_once=True)
+    ls.docs[item.uri] = _Open(item.text, item.version)
+    ls.schedule(item.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -300,7 +297,7 @@ def _did_change(ls: StudylogServer, params: types.DidChangeTextDocumentParams) -
     doc.text, doc.version = text, params.text_document.version
     # The first change after a quiet spell is linted at once; changes that arrive while that
     # lint runs are linted together, ``debounce`` after it ends (see _lint_loop).
-    ls.schedule(uri, at_once=True)
+    ls.schedule(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -310,7 +307,7 @@ def _did_save(ls: StudylogServer, params: types.DidSaveTextDocumentParams) -> No
 
     ls.worker.submit(clear_cache)
     ls.snapshots.pop(params.text_document.uri, None)
-    ls.schedule(params.text_document.uri, at_once=True)
+    ls.schedule(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
