@@ -229,3 +229,22 @@ def test_fix_all_waits_to_be_asked_for(tmp_path: Path) -> None:
     assert lazy is not None and eager is not None and lazy.edit is None
     assert actions.resolve(snap, lazy, versioned=False)
     assert lazy.edit == eager.edit
+
+
+def test_an_untitled_buffer_is_linted_with_the_defaults() -> None:
+    snap = build(
+        "untitled:Untitled-1", 3, "|Resource|Progress|\n|---|---|\n|[A](x.md)|✅|b|\n", UTF16
+    )
+    assert snap.path is None and snap.config_error is None
+    # No file, so no folder to resolve x.md in: only the row's extra cell is reported.
+    assert [d["data"]["rule"] for d in diagnostics(snap)] == ["column-count"]
+
+
+def test_a_file_uri_with_escapes_names_the_file(tmp_path: Path) -> None:
+    from studylog_md.server.snapshot import path_of
+
+    folder = tmp_path / "my notes #1"
+    folder.mkdir()
+    file = folder / "ünïcode log.md"
+    assert path_of(file.as_uri()) == file
+    assert path_of("untitled:Untitled-1") is None

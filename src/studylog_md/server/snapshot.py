@@ -75,7 +75,11 @@ class Snapshot:
     # -- what the features read --------------------------------------------------------------
     @property
     def options(self) -> LintOptions:
-        return self.config.lint_options(self.path or Path(UNTITLED))
+        if self.path is None:
+            # A buffer that is no file has no folder: relative links cannot be looked up (they
+            # would be resolved against wherever the server was started).
+            return self.config.lint_options(Path(UNTITLED))._replace(check_local_links=False)
+        return self.config.lint_options(self.path)
 
     def findings(self) -> list[Diagnostic]:
         """Every offline finding of this version (computed once)."""
