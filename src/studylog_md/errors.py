@@ -75,9 +75,10 @@ class AmbiguousQuery(QueryError):
     """Several entries match the query equally well; ``candidates`` lists them."""
 
     def __init__(self, query: str, candidates: Sequence[Entry]) -> None:
+        lines = ", ".join(str(entry.line) for entry in candidates)
         super().__init__(
-            f"{query!r} matches {len(candidates)} entries; be more precise "
-            "(a longer title, or --section)"
+            f"{query!r} matches {len(candidates)} entries (lines {lines}); be more precise "
+            "(a longer title, --section) or pick one with --line N"
         )
         self.query = query
         self.candidates = list(candidates)

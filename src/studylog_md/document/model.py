@@ -360,11 +360,12 @@ class Document:
         """Undecodable bytes as ``(line, column, count)``, 1-based line and column."""
         return [(i + 1, c + 1, n) for i, c, n in _lines.invalid_positions(self.lines)]
 
-    def find(self, query: str, section: str | None = None) -> Entry:
-        """The one entry ``query`` names; raises ``NotFound`` or ``AmbiguousQuery``."""
+    def find(self, query: str, section: str | None = None, *, line: int | None = None) -> Entry:
+        """The one entry ``query`` (a title or a URL) names; raises ``NotFound`` or
+        ``AmbiguousQuery``."""
         from .query import find_entry
 
-        return find_entry(self.entries, query, section=section)
+        return find_entry(self.entries, query, section=section, line=line)
 
     # -- edits: the one allowed cycle (document -> edit, io); see docs/architecture.md ------
 
@@ -374,11 +375,18 @@ class Document:
 
         return set_status(self, entry, status)
 
-    def toggle(self, query: str, *, to: Status | None = None, section: str | None = None) -> Change:
-        """Flip (or set, with ``to``) the status of the one entry ``query`` names."""
+    def toggle(
+        self,
+        query: str | None,
+        *,
+        to: Status | None = None,
+        section: str | None = None,
+        line: int | None = None,
+    ) -> Change:
+        """Flip (or set, with ``to``) the status of the one entry ``query`` (or ``line``) names."""
         from ..edit import toggle
 
-        return toggle(self, query, to=to, section=section)
+        return toggle(self, query, to=to, section=section, line=line)
 
     def add_entry(
         self,

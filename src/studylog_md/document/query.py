@@ -4,6 +4,10 @@ Ranks, best first: exact title, title prefix, word-boundary substring, substring
 case-insensitive, with whitespace and Markdown emphasis ignored. The best rank that has any hit
 decides: one hit wins; several are ambiguous (a query never silently picks one of two entries
 that match it equally well).
+
+A query that is an http(s) URL matches by the resource's URL key instead (``?utm_…``, ``www.``,
+a trailing slash and the like do not matter), and a line number picks the entry on that line:
+the one way to reach the second of two entries with the same title.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..errors import AmbiguousQuery, NotFound
+from ..urls import canonical_url
 from .model import Entry
 
 _NOISE = re.compile(r"[*_`~]+")
@@ -43,6 +48,60 @@ def in_section(entry: Entry, section: str) -> bool:
     return any(wanted in normalize(heading) for heading in entry.section)
 
 
+def resource_url(entry: Entry) -> str | None:
+    """The entry's first link that is not an image: the resource itself.
+
+    ``Entry.url`` falls back to an image's URL, and a priority badge (``![High][high_img]``
+    on every item of thedaviddias/Front-End-Checklist) is not the resource.
+    """
+    for link in entry.links:
+        if not link.image:
+            return link.url
+    return None
+
+
+def url_key(url: str) -> str:
+    """The key under which two spellings of one resource's URL compare equal.
+
+    :func:`~studylog_md.urls.canonical_url` ignores fragments, but chapters of one long page
+    ("notes.html#Tries", "notes.html#radixSort" in jwasham/coding-interview-university) are
+    separate entries, so a fragment stays part of the key.
+    """
+    key = canonical_url(url)
+    fragment = url.partition("#")[2]
+    return f"{key}#{fragment}" if fragment else key
+
+
+def looks_like_url(query: str) -> bool:
+    """Whether a query is an http(s) URL (matched by URL key, not as title words)."""
+    return query.strip().lower().startswith(("http://", "https://"))
+
+
+def url_matches(entries: Sequence[Entry], query: str) -> list[Entry]:
+    """The entries whose resource URL has the same key as the URL ``query``."""
+    wanted = url_key(query.strip())
+    hits: list[Entry] = []
+    for entry in entries:
+        url = resource_url(entry)
+        if url and url_key(url) == wanted:
+            hits.append(entry)
+    return hits
+
+
+def entry_at_line(entries: Sequence[Entry], line: int) -> Entry:
+    """The entry on 1-based ``line``; raises :class:`NotFound` naming the nearest entries."""
+    for entry in entries:
+        if entry.line == line:
+            return entry
+    near = sorted(entries, key=lambda e: abs(e.line - line))[:3]
+    hint = ""
+    if near:
+        hint = "; the nearest entries are on lines " + ", ".join(
+            str(e.line) for e in sorted(near, key=lambda e: e.line)
+        )
+    raise NotFound(str(line), [], message=f"no entry on line {line}{hint}")
+
+
 def rank_matches(entries: Sequence[Entry], query: str) -> list[Entry]:
     """The entries at the best rank that has any hit (possibly several)."""
     q = normalize(query)
@@ -66,18 +125,42 @@ def rank_matches(entries: Sequence[Entry], query: str) -> list[Entry]:
     return []
 
 
-def find_entry(entries: Sequence[Entry], query: str, *, section: str | None = None) -> Entry:
-    """The one entry ``query`` names; raises :class:`NotFound` or :class:`AmbiguousQuery`."""
-    if not normalize(query):
-        raise NotFound(query, [], message="the query is empty; give a few words of a title")
+def find_entry(
+    entries: Sequence[Entry],
+    query: str | None,
+    *,
+    section: str | None = None,
+    line: int | None = None,
+) -> Entry:
+    """The one entry ``query`` (or ``line``) names; raises :class:`NotFound` or
+    :class:`AmbiguousQuery`.
+
+    With ``line``, the entry on that line, which must also match ``query`` and ``section``
+    when they are given.
+    """
     pool = [e for e in entries if section is None or in_section(e, section)]
-    hits = rank_matches(pool, query)
+    if line is not None:
+        entry = entry_at_line(entries, line)
+        if entry not in pool or (query and entry not in _matches(pool, query)):
+            raise NotFound(
+                str(line), [], message=f"line {line} holds {entry.title!r}, which the query misses"
+            )
+        return entry
+    if query is None or not normalize(query):
+        raise NotFound(query or "", [], message="the query is empty; give a few words of a title")
+    hits = _matches(pool, query)
     if len(hits) == 1:
         return hits[0]
     if hits:
         raise AmbiguousQuery(query, hits)
     titles = {normalize(e.title): e.title for e in pool if e.title}
     raise NotFound(query, [titles[key] for key in suggest(normalize(query), list(titles))])
+
+
+def _matches(pool: Sequence[Entry], query: str) -> list[Entry]:
+    if looks_like_url(query):
+        return url_matches(pool, query)
+    return rank_matches(pool, query)
 
 
 def suggest(query: str, keys: list[str], limit: int = 3) -> list[str]:

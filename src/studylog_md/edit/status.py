@@ -95,10 +95,18 @@ def choose_marker(doc: Document, entry: Entry, status: Status) -> str:
 
 # -- status changes -----------------------------------------------------------------------------
 def toggle(
-    doc: Document, query: str, *, to: Status | None = None, section: str | None = None
+    doc: Document,
+    query: str | None,
+    *,
+    to: Status | None = None,
+    section: str | None = None,
+    line: int | None = None,
 ) -> Change:
-    """Flip done ↔ to do (in progress and unknown become done), or set ``to``."""
-    entry = find_entry(doc.entries, query, section=section)
+    """Flip done ↔ to do (in progress and unknown become done), or set ``to``.
+
+    The entry is the one ``query`` names (title words or a URL), or the one on ``line``.
+    """
+    entry = find_entry(doc.entries, query, section=section, line=line)
     target = to if to is not None else (Status.TODO if entry.status is Status.DONE else Status.DONE)
     return set_status(doc, entry, target)
 

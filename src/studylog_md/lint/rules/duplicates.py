@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from ...document.model import Entry
+from ...document.query import resource_url, url_key
 from ...urls import canonical_url
 from ..base import LintContext, rule
 from ..diagnostic import Diagnostic, Severity
@@ -47,18 +48,6 @@ def duplicate_title(ctx: LintContext) -> Iterator[Diagnostic]:
         )
 
 
-def _primary_url(entry: Entry) -> str | None:
-    """The entry's first link that is not an image.
-
-    ``Entry.url`` falls back to an image's URL, and a priority badge (``![High][high_img]``
-    on every item of thedaviddias/Front-End-Checklist) is not the resource.
-    """
-    for link in entry.links:
-        if not link.image:
-            return link.url
-    return None
-
-
 def _allowed(url: str, canonical: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatchcase(url, p) or fnmatchcase(canonical, p) for p in patterns)
 
@@ -74,19 +63,15 @@ def duplicate_url(ctx: LintContext) -> Iterator[Diagnostic]:
     allow = ctx.options.duplicate_url_allow
     first: dict[str, Entry] = {}
     for entry in ctx.doc.entries:
-        url = _primary_url(entry)
+        url = resource_url(entry)
         if not url or url.startswith("#"):
             continue  # a link to a section of this file is navigation, not a resource
-        key = canonical_url(url)
-        # canonical_url ignores fragments, but chapters of one long page ("notes.html#Tries",
-        # "notes.html#radixSort" in jwasham/coding-interview-university) are separate entries.
-        fragment = url.partition("#")[2]
-        seen = first.setdefault(f"{key}#{fragment}" if fragment else key, entry)
+        seen = first.setdefault(url_key(url), entry)
         if seen is entry:
             continue
-        if allow and _allowed(url, key, allow):
+        if allow and _allowed(url, canonical_url(url), allow):
             continue
-        seen_url = _primary_url(seen)
+        seen_url = resource_url(seen)
         same = "the same URL" if url == seen_url else f"an equivalent URL ({seen_url})"
         yield ctx.report(
             "duplicate-url",
