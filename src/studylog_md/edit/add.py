@@ -74,8 +74,20 @@ def add_entry(
     tables = [t for t in doc.tables if t.section is heading and t.is_log]
     tasks = [e for e in doc.entries if e.kind == "task" and e.section == heading.path]
     if tables:
-        new_line, after = _new_row(doc, tables[-1], title, url, status, notes)
+        table = tables[-1]
+        if notes and table.notes_col is None:
+            # Dropping the notes silently would lose what the user typed.
+            columns = ", ".join(repr(table.header_text(col)) for col in range(table.columns))
+            raise EditError(
+                f"the table under {heading.title!r} has no notes column (its columns: "
+                f"{columns}); add one, or leave out the notes"
+            )
+        new_line, after = _new_row(doc, table, title, url, status, notes)
     elif tasks:
+        if notes:
+            raise EditError(
+                f"the task list under {heading.title!r} has no notes column; leave out the notes"
+            )
         new_line, after = _new_task(doc, tasks[-1], title, url, status)
     else:
         raise EditError(
