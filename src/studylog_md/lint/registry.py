@@ -6,7 +6,7 @@ check in :data:`studylog_md.lint.base.SPECS`; ``RULES`` is the reporters' view o
 
 from __future__ import annotations
 
-from . import online  # noqa: F401 - imported for its @rule registrations
+from . import across, online  # noqa: F401 - imported for their rule registrations
 from .base import SPECS, declare, rule_name
 
 __all__ = ["DOCS", "RULES", "rule_by_code_or_name", "rule_name", "unknown_rule_message"]

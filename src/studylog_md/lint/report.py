@@ -74,11 +74,12 @@ def _summary(diags: Sequence[Diagnostic]) -> str:
     return text
 
 
-def format_text(diags: Sequence[Diagnostic], *, color: bool = False) -> str:
-    """``path:line:col: CODE rule message`` per finding (``[*]``: fixable), then a summary.
+def format_text(diags: Sequence[Diagnostic], *, color: bool = False, summary: bool = True) -> str:
+    """``path:line:col: CODE rule message`` per finding (``[*]``: fixable), then a summary
+    (unless ``summary`` is false: ``--quiet``).
 
     Returns ``""`` when there is nothing to report; otherwise the text ends with a newline.
-    ANSI colours only when ``color`` is true (the CLI decides: a terminal, no ``NO_COLOR``).
+    ANSI colours only when ``color`` is true (the CLI decides: ``--color``, ``NO_COLOR``…).
     """
     if not diags:
         return ""
@@ -97,8 +98,34 @@ def format_text(diags: Sequence[Diagnostic], *, color: bool = False) -> str:
             if d.fixable:
                 line += " [*]"
         lines.append(line)
-    summary = _summary(diags)
-    lines.append(f"{_BOLD}{summary}{_RESET}" if color else summary)
+    if summary:
+        text = _summary(diags)
+        lines.append(f"{_BOLD}{text}{_RESET}" if color else text)
+    return "\n".join(lines) + "\n"
+
+
+def statistics(diags: Sequence[Diagnostic]) -> list[dict[str, Any]]:
+    """How many findings each rule has (most first), ``lint --statistics``."""
+    counts: dict[str, list[Any]] = {}
+    for d in diags:
+        row = counts.setdefault(d.rule, [d.code, d.rule, 0, 0])
+        row[2] += 1
+        row[3] += d.fixable
+    rows = sorted(counts.values(), key=lambda r: (-r[2], r[0]))
+    return [{"code": c, "rule": r, "count": n, "fixable": f} for c, r, n, f in rows]
+
+
+def format_statistics(diags: Sequence[Diagnostic], *, color: bool = False) -> str:
+    """One line per rule, ``COUNT  CODE  rule  [*]``, like ``ruff --statistics``."""
+    rows = statistics(diags)
+    if not rows:
+        return ""
+    width = max(len(str(row["count"])) for row in rows)
+    lines = []
+    for row in rows:
+        fixable = "[*]" if row["fixable"] == row["count"] else "[-]" if row["fixable"] else "[ ]"
+        code = f"{_BOLD}{row['code']}{_RESET}" if color else row["code"]
+        lines.append(f"{str(row['count']).rjust(width)}  {code}  {fixable} {row['rule']}")
     return "\n".join(lines) + "\n"
 
 
