@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 from .globs import _glob_regex, _relative_posix
 
 CONFIG_FILE = ".studylog-md.toml"
+DEFAULT_INCLUDE = ("*.md", "*.markdown")
 PYPROJECT = "pyproject.toml"
 _TABLE = ("tool", "studylog-md")
 
@@ -41,6 +42,10 @@ class Config(NamedTuple):
     max_bytes: int = DEFAULT_MAX_BYTES
     links: LinkSettings = LinkSettings()
     source: Path | None = None
+    # Which files a folder or a glob on the command line brings in (globs as per-file-ignores,
+    # relative to the configuration's folder); a file named on the command line always counts.
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
 
     @property
     def root(self) -> Path | None:

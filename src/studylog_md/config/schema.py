@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 from ..linkcheck.settings import LinkSettings
 from .globs import _glob_regex
-from .model import Config
+from .model import DEFAULT_INCLUDE, Config
 
 # --- checking ------------------------------------------------------------------------------
 
@@ -105,6 +105,8 @@ _TOP_KEYS = (
     "in-progress-markers",
     "duplicate-url-allow",
     "max-bytes",
+    "include",
+    "exclude",
     "links",
 )
 
@@ -119,6 +121,8 @@ def _build(table: Mapping[str, Any], source: Path, prefix: str) -> Config:
     in_progress = reader.take("in-progress-markers", reader.string_list, ())
     allow = reader.take("duplicate-url-allow", reader.string_list, ())
     max_bytes = reader.take("max-bytes", reader.positive_int, DEFAULT_MAX_BYTES)
+    include = reader.take("include", lambda k, v: _globs(reader, k, v), DEFAULT_INCLUDE)
+    exclude = reader.take("exclude", lambda k, v: _globs(reader, k, v), ())
     links_table = reader.take("links", reader.sub_table, {})
     reader.finish(_TOP_KEYS)
     return Config(
@@ -132,7 +136,16 @@ def _build(table: Mapping[str, Any], source: Path, prefix: str) -> Config:
         max_bytes=max_bytes,
         links=LinkSettings.from_table(links_table, source, f"{prefix}links."),
         source=source,
+        include=include,
+        exclude=exclude,
     )
+
+
+def _globs(reader: _Reader, key: str, value: Any) -> tuple[str, ...]:
+    globs = reader.string_list(key, value)
+    for glob in globs:
+        _glob_regex(glob)  # a bad pattern is reported now, not at the first walk
+    return globs
 
 
 def _per_file(reader: _Reader, key: str, value: Any) -> tuple[tuple[str, frozenset[str]], ...]:
