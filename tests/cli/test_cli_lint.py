@@ -517,11 +517,12 @@ def test_utf16_file_is_a_one_line_error(repo: Path) -> None:
     assert {path for path, *_ in result.findings()} == {"ok.md"}
 
 
-def test_folder_is_a_one_line_error(repo: Path) -> None:
+def test_a_folder_without_markdown_is_a_one_line_warning(repo: Path) -> None:
     (repo / "docs").mkdir()
+    (repo / "docs" / "notes.txt").write_text("not markdown\n", encoding="utf-8")
     result = invoke("lint", "docs")
-    assert result.code == 2
-    assert "docs is a folder" in result.err and len(result.err.splitlines()) == 1
+    assert result.code == 0
+    assert result.err == "studylog-md: warning: no Markdown files in docs\n"
 
 
 def test_default_files(repo: Path) -> None:

@@ -18,9 +18,10 @@ Exit codes (the same for every command):
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import click
+
+from ._output import color_option
 
 # name -> (module, attribute, short help). The short help is here so that ``--help`` can list
 # every command without importing any of them.
@@ -79,12 +80,17 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="studylog-md", message="%(prog)s %(version)s")
+@color_option
 def cli() -> None:
     """Read, edit and lint Markdown study logs without touching a byte you did not ask for."""
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Console-script entry point."""
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (default ``sys.argv[1:]``); returns the exit code.
+
+    Nothing here calls ``sys.exit``: the console script (and ``python -m studylog_md``) wrap
+    it as ``sys.exit(main())``, and tests and other programs can call it directly.
+    """
     from ._common import run
 
     return run(cli, argv)

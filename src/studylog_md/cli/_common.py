@@ -131,14 +131,44 @@ def run(command: click.Command, argv: list[str] | None = None) -> int:
     return int(rv) if isinstance(rv, int) else EXIT_OK
 
 
-def vocabulary_for(path: str) -> Any:
-    """The marker vocabulary configured for ``path`` (defaults when there is no config)."""
+_CONFIG_KEY = "studylog_md.config"
+
+
+def _store_config(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is not None:
+        ctx.meta[_CONFIG_KEY] = value
+
+
+def config_option(command: F) -> F:
+    """``--config FILE`` for any command, read by :func:`explicit_config` and :func:`config_for`.
+
+    Stored in the click context rather than passed as an argument, so a command gains it
+    without a change to its signature.
+    """
     from pathlib import Path
 
-    try:
-        from ..config import load_config
-    except ImportError:  # pragma: no cover - config is part of the package
-        return None
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=_store_config,
+        help="Use this configuration file for every file instead of each file's nearest one.",
+    )(command)
+
+
+def explicit_config() -> Any:
+    """The ``--config`` path given to this run, or None."""
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.meta.get(_CONFIG_KEY)
+
+
+def config_for(path: str) -> Any:
+    """The configuration that applies to ``path``: ``--config``, else the nearest one."""
+    from pathlib import Path
+
+    from ..config import load_config
+
     if path == "-":
         folder = Path.cwd()
     else:
@@ -146,13 +176,19 @@ def vocabulary_for(path: str) -> Any:
             folder = Path(path).resolve().parent
         except (RuntimeError, OSError):  # a symlink loop: reading the file will say so
             folder = Path(path).absolute().parent
-    return load_config(folder).vocabulary()
+    return load_config(folder, explicit_config())
 
 
-def read_document(path: str, *, max_bytes: int | None = None) -> Any:
+def vocabulary_for(path: str) -> Any:
+    """The marker vocabulary configured for ``path`` (defaults when there is no config)."""
+    return config_for(path).vocabulary()
+
+
+def read_document(path: str, *, max_bytes: int | None = None, warn: bool = True) -> Any:
     """Load ``path`` (``-`` = standard input) as a Document, with the configured vocabulary.
 
-    Parse problems (content the parser skipped) are reported on stderr as warnings.
+    Parse problems (content the parser skipped) are reported on stderr as warnings (with
+    ``warn``; else the caller decides, with :func:`warn_problems`).
     """
     from .. import load, load_bytes
     from ..errors import InputError
@@ -171,11 +207,18 @@ def read_document(path: str, *, max_bytes: int | None = None) -> Any:
         doc = load_bytes(data, path="<stdin>", vocabulary=vocabulary)
     else:
         doc = load(path, vocabulary=vocabulary, max_bytes=limit)
-    # Content the parser had to skip (nested deeper than it follows): say so, so that a
-    # listing or a count that misses it never looks complete.
+    if warn:
+        warn_problems(doc)
+    return doc
+
+
+def warn_problems(doc: Any) -> None:
+    """Say what the parser had to skip (nested deeper than it follows), on stderr.
+
+    So that a listing or a count that misses it never looks complete.
+    """
     for problem in doc.problems:
         err(f"studylog-md: warning: {doc.path}:{problem.line}: {problem.message}")
-    return doc
 
 
 def unique_paths(paths: tuple[str, ...] | list[str]) -> list[str]:
@@ -190,19 +233,6 @@ def unique_paths(paths: tuple[str, ...] | list[str]) -> list[str]:
             seen.add(key)
             result.append(path)
     return result
-
-
-def unified_diff(path: str, before: str, after: str) -> str:
-    import difflib
-
-    return "".join(
-        difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
-        )
-    )
 
 
 STATUS_CHOICES = ("done", "todo", "in-progress", "unknown")

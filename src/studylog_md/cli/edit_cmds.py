@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from ._common import EXIT_OK, EXIT_USER, committing, err, out, unified_diff, vocabulary_for
+from ._common import EXIT_OK, EXIT_USER, committing, config_option, err, out, vocabulary_for
+from ._output import color_option, print_json, style, unified_diff, want_color
 
 _TO_CHOICES = ("done", "todo", "in-progress")
+_FORMATS = ("text", "json")
+
+
+def change_record(path: str, change: Any, doc: Any, *, written: bool) -> dict[str, object]:
+    """What an edit did, for ``--format json``: one object scripts can read back."""
+    old_status = change.old_status.value if change.old_status is not None else None
+    if change.kind == "add":
+        # The added entry's marker, as read back from the edited document.
+        added = next((e for e in doc.entries if e.line == change.line), None)
+        old_marker, new_marker = None, added.marker if added is not None else None
+    else:
+        old_marker, new_marker = change.old, change.new
+    return {
+        "file": path,
+        "line": change.line,
+        "title": change.title,
+        "action": "added" if change.kind == "add" else "status",
+        "old_status": old_status,
+        "new_status": change.new_status.value,
+        "old_marker": old_marker,
+        "new_marker": new_marker,
+        "changed": change.changed,
+        "written": written and change.changed,
+    }
 
 
 def _edit_file(
@@ -19,6 +45,7 @@ def _edit_file(
     dry_run: bool,
     max_bytes: int | None,
     in_place: bool,
+    fmt: str = "text",
 ) -> int:
     """Load ``path`` under the edit lock, apply ``edit``, and write it back atomically."""
     from .. import load_bytes
@@ -33,25 +60,63 @@ def _edit_file(
         change = edit(doc)
         after_bytes = doc.to_bytes()
         if dry_run:
-            out(unified_diff(path, before, doc.dumps()), nl=False)
+            if fmt == "json":
+                record = change_record(path, change, doc, written=False)
+                record["diff"] = unified_diff(path, before, doc.dumps())
+                print_json(record)
+                return EXIT_OK
+            out(_colour_diff(unified_diff(path, before, doc.dumps())), nl=False)
             out(change.describe(path) + " (dry run: nothing written)")
             return EXIT_OK
         with committing():
             write_back(snapshot, after_bytes, in_place=in_place)
-            out(change.describe(path))
+            if fmt == "json":
+                print_json(change_record(path, change, doc, written=True))
+            else:
+                out(change.describe(path))
     return EXIT_OK
 
 
-def _report_ambiguous(exc: Any) -> None:
+def _colour_diff(diff: str) -> str:
+    """The diff with removed lines red and added ones green, when colour is wanted."""
+    color = want_color()
+    if not color:
+        return diff
+    lines = []
+    # Split on "\n" only (never str.splitlines): the diff's own lines, nothing else.
+    for line in re.findall(r"[^\n]*\n|[^\n]+", diff):
+        if line.startswith(("+++", "---")):
+            lines.append(style(line, color, bold=True))
+        elif line.startswith("+"):
+            lines.append(style(line, color, fg="green"))
+        elif line.startswith("-"):
+            lines.append(style(line, color, fg="red"))
+        elif line.startswith("@@"):
+            lines.append(style(line, color, fg="cyan"))
+        else:
+            lines.append(line)
+    return "".join(lines)
+
+
+def _report_ambiguous(exc: Any, path: str) -> None:
     err(f"studylog-md: error: {exc}")
     for entry in exc.candidates:
         section = " > ".join(entry.section) or "(top of file)"
         err(f"  line {entry.line}: {entry.title}  [{section}]")
+    first = exc.candidates[0].line if exc.candidates else 1
+    err(f"  pick one by its line: studylog-md toggle {path} --line {first}")
 
 
 @click.command("toggle")
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option(
+    "--line",
+    "line",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The entry on this line (for two entries with the same title).",
+)
 @click.option(
     "--to", "to", type=click.Choice(_TO_CHOICES), help="Set this status instead of flipping."
 )
@@ -63,35 +128,51 @@ def _report_ambiguous(exc: Any) -> None:
 @click.option(
     "--in-place", is_flag=True, help="Write into the file itself (needed for hard-linked files)."
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="text",
+    show_default=True,
+    help="json: what was done as one object (file, line, title, old/new status and marker).",
+)
+@config_option
+@color_option
 def toggle_cmd(
     file: str,
-    query: str,
+    query: str | None,
+    line: int | None,
     to: str | None,
     section: str | None,
     dry_run: bool,
     max_bytes: int | None,
     in_place: bool,
+    fmt: str,
 ) -> int:
-    """Flip the status of the one entry QUERY names (done <-> to do).
+    """Flip the status of the one entry QUERY (or --line N) names (done <-> to do).
 
     QUERY matches titles: exactly, then as a prefix, then as a whole word, then anywhere
-    (case-insensitive). Exit codes: 0 done; 2 no match, several matches, unreadable file or
-    the file changed underneath (nothing written); 3 internal error (nothing written).
+    (case-insensitive); a QUERY that is an http(s) URL matches the entry linking to that
+    resource. Exit codes: 0 done; 2 no match, several matches, unreadable file or the file
+    changed underneath (nothing written); 3 internal error (nothing written).
     """
     from ..document.markers import Status
     from ..errors import AmbiguousQuery
 
+    if query is None and line is None:
+        raise click.UsageError("name the entry: give a QUERY (title words or its URL) or --line N")
     target = Status(to) if to else None
     try:
         return _edit_file(
             file,
-            lambda doc: doc.toggle(query, to=target, section=section),
+            lambda doc: doc.toggle(query, to=target, section=section, line=line),
             dry_run=dry_run,
             max_bytes=max_bytes,
             in_place=in_place,
+            fmt=fmt,
         )
     except AmbiguousQuery as exc:
-        _report_ambiguous(exc)
+        _report_ambiguous(exc, file)
         return EXIT_USER
 
 
@@ -108,6 +189,16 @@ def toggle_cmd(
     "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
 )
 @click.option("--in-place", is_flag=True, help="Write into the file itself (hard links).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="text",
+    show_default=True,
+    help="json: what was done as one object (file, line, title, status, the new line).",
+)
+@config_option
+@color_option
 def add_cmd(
     file: str,
     section: str,
@@ -119,6 +210,7 @@ def add_cmd(
     dry_run: bool,
     max_bytes: int | None,
     in_place: bool,
+    fmt: str,
 ) -> int:
     """Append an entry to the table (or task list) directly under a heading.
 
@@ -141,4 +233,5 @@ def add_cmd(
         dry_run=dry_run,
         max_bytes=max_bytes,
         in_place=in_place,
+        fmt=fmt,
     )

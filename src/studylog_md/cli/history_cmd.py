@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import click
 
-from ._common import EXIT_OK, err, out
+from ._common import EXIT_OK, config_option, err, out
+from ._output import color_option, print_json, style, want_color
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..progress.history import StatusEvent
@@ -34,6 +33,8 @@ _HEADINGS = {
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@config_option
+@color_option
 def history_cmd(file: str, since: str | None, fmt: str) -> int:
     """When each entry of FILE was added, started and finished, from its git history.
 
@@ -49,9 +50,9 @@ def history_cmd(file: str, since: str | None, fmt: str) -> int:
         err(f"studylog-md: warning: skipped {version.commit[:12]} ({reason})")
     events = [e for e in history.events if keep(e.date)]
     if fmt == "json":
-        out(json.dumps([e.to_dict() for e in events], ensure_ascii=False, indent=2))
+        print_json([e.to_dict() for e in events])
         return EXIT_OK
-    _print_text(events, color=sys.stdout.isatty())
+    _print_text(events, color=want_color())
     return EXIT_OK
 
 
@@ -106,7 +107,7 @@ def _print_text(events: Sequence[StatusEvent], *, color: bool) -> None:
             if not group:
                 continue
             title = f"{heading} in {name} ({len(group)}):"
-            out(click.style(title, bold=True) if color else title)
+            out(style(title, color, bold=True))
             for event in group:
                 out("  " + _event_line(event))
         added = [e for e in items if e.kind == "added"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -12,7 +13,8 @@ import click
 
 # Where the cache lives is the library's answer (the language server's hover reads it too).
 from ..linkcheck.peek import CACHE_NAME, default_cache_path  # noqa: F401 - re-exported
-from ._common import EXIT_FINDINGS, EXIT_OK, WarnOnce, err, out, unique_paths
+from ._common import EXIT_FINDINGS, EXIT_OK, WarnOnce, config_option, err, out
+from ._output import color_option, print_findings, want_color
 from .links_report import summary_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -133,10 +135,15 @@ class Bounded(_ParamType):
         return number * self.scale if self.scale != 1 else number
 
 
-def online_options_flags(function: Any) -> Any:
-    """The checker's flags, shared by ``check-links`` and ``lint --online``."""
+def network_options(function: Any) -> Any:
+    """The link checker's network options, shared by ``check-links`` and ``lint --online``.
+
+    This is the one list of them: an option added to ``flags`` reaches both commands. The
+    command receives them together as one keyword argument, ``network`` (option name ->
+    value), which it passes on as ``online_options(config, file, **network)``; so an option
+    added here needs a keyword of the same name on :func:`online_options` and nothing else.
+    """
     flags = [
-        click.option("--strict", is_flag=True, help="Unverifiable links fail too."),
         click.option(
             "--timeout",
             type=Bounded("timeout", "SECONDS"),
@@ -187,9 +194,29 @@ def online_options_flags(function: Any) -> Any:
             help="Ignore the proxy environment variables: connect directly.",
         ),
     ]
+    names: list[str] = []
+
+    @functools.wraps(function)
+    def packed(*args: Any, **kwargs: Any) -> Any:
+        kwargs["network"] = {name: kwargs.pop(name) for name in names}
+        return function(*args, **kwargs)
+
+    params = getattr(function, "__click_params__", [])
+    before = len(params)
     for flag in reversed(flags):
-        function = flag(function)
-    return function
+        packed = flag(packed)
+    params = getattr(packed, "__click_params__", [])
+    names.extend(str(param.name) for param in params[before:])
+    return packed
+
+
+def network_given(network: dict[str, Any]) -> list[str]:
+    """The network options that were given a value (for "only applies with --online")."""
+    return [
+        "--" + name.replace("_ms", "").replace("_", "-")
+        for name, value in network.items()
+        if value not in (None, False)
+    ]
 
 
 @click.command("check-links")
@@ -201,21 +228,15 @@ def online_options_flags(function: Any) -> Any:
     default="text",
     show_default=True,
 )
-@online_options_flags
+@click.option("--strict", is_flag=True, help="Unverifiable links fail too.")
+@network_options
+@config_option
+@color_option
 def check_links_cmd(
     files: tuple[str, ...],
     fmt: str,
     strict: bool,
-    timeout: float | None,
-    max_concurrency: int | None,
-    host_concurrency: int | None,
-    host_interval_ms: int | None,
-    allow_private: bool,
-    cache: Path | None,
-    no_cache: bool,
-    max_cache_age: float | None,
-    proxy: str | None,
-    no_proxy: bool,
+    network: dict[str, Any],
 ) -> int:
     """Check every http(s) link of FILES online (concurrent, polite, cached).
 
@@ -226,15 +247,16 @@ def check_links_cmd(
     --format markdown writes a report for $GITHUB_STEP_SUMMARY (a table of dead and
     unverifiable links per file). Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
     """
-    from ..config import load_config
     from ..errors import StudylogError
     from ..lint.diagnostic import Severity
     from ..lint.online import check_documents, http_links
-    from ._common import read_document
+    from ._common import config_for, read_document
+    from ._files import gather
 
-    code = EXIT_OK
+    gathered = gather(files)
+    code = gathered.code
     items = []
-    for path in unique_paths(files):
+    for path in gathered.paths:
         try:
             items.append((read_document(path), path))
         except StudylogError as exc:
@@ -242,31 +264,37 @@ def check_links_cmd(
             code = max(code, exc.exit_code)
     if not items:
         return code
-    first = Path(items[0][1]) if items[0][1] != "-" else Path.cwd() / "stdin.md"
-    config = load_config(first.resolve().parent)
-    options = online_options(
-        config,
-        first,
-        timeout=timeout,
-        max_concurrency=max_concurrency,
-        host_concurrency=host_concurrency,
-        host_interval_ms=host_interval_ms,
-        allow_private=allow_private,
-        cache=cache,
-        no_cache=no_cache,
-        max_cache_age=max_cache_age,
-        proxy=proxy,
-        no_proxy=no_proxy,
-    )
-    progress = Progress()
+    # Each file is checked under its own nearest configuration (timeouts, accepted statuses,
+    # excluded URLs, headers): files that share one are checked together, each URL once.
+    groups: dict[object, list[tuple[Any, str]]] = {}
+    configs: dict[object, Config] = {}
+    for doc, path in items:
+        try:
+            config = config_for(path)
+        except StudylogError as exc:
+            err(f"studylog-md: error: {exc}")
+            code = max(code, exc.exit_code)
+            continue
+        key = config.source
+        configs.setdefault(key, config)
+        groups.setdefault(key, []).append((doc, path))
+    findings: dict[str, list[Any]] = {}
     results: dict[str, LinkResult] = {}
+    warn = WarnOnce()
+    progress = Progress()
     started = time.monotonic()
     try:
-        findings = check_documents(
-            items, options, strict=strict, progress=progress, warn=WarnOnce(), results=results
-        )
+        for key, group in groups.items():
+            first = Path(group[0][1]) if group[0][1] != "-" else Path.cwd() / "stdin.md"
+            options = online_options(configs[key], first, **network)
+            findings.update(
+                check_documents(
+                    group, options, strict=strict, progress=progress, warn=warn, results=results
+                )
+            )
     finally:
         progress.close()
+    findings = {path: findings[path] for _doc, path in items if path in findings}
     seconds = time.monotonic() - started
     diagnostics = [d for path in findings for d in findings[path]]
     total = sum(len(http_links(doc)) for doc, _path in items)
@@ -308,20 +336,4 @@ def _markdown(
 
 
 def _print(diagnostics: list[Any], fmt: str) -> None:
-    from ..lint import report
-    from ..lint.registry import RULES
-
-    if fmt == "json":
-        out(report.format_json(diagnostics))
-    elif fmt == "github":
-        text = report.format_github(diagnostics)
-        if text:
-            out(text, nl=not text.endswith("\n"))
-    elif fmt == "sarif":
-        from .. import __version__
-
-        out(report.format_sarif(diagnostics, RULES, tool_version=__version__))
-    else:
-        text = report.format_text(diagnostics, color=sys.stdout.isatty())
-        if text:
-            out(text, nl=not text.endswith("\n"))
+    print_findings(diagnostics, fmt, color=fmt == "text" and want_color())

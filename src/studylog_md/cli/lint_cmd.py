@@ -25,11 +25,33 @@ from ._common import (
     EXIT_USER,
     WarnOnce,
     committing,
+    config_option,
     err,
+    explicit_config,
     fail,
     out,
-    unique_paths,
 )
+from ._lint_files import (
+    STDIN,
+    STDIN_NAME,
+    FileResult,
+    Settings,
+    config_for,
+    limit,
+    lint_path,
+    lint_paths,
+    options_for,
+    read,
+)
+from ._output import (
+    FINDING_FORMATS,
+    color_option,
+    print_findings,
+    print_json,
+    unified_diff,
+    want_color,
+)
+from .links_cmd import network_given, network_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -39,11 +61,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-STDIN = "-"
-STDIN_NAME = "<stdin>"
 # What ``lint`` and ``fix`` read when no file is named: the usual names of a study log.
 DEFAULT_FILES = ("README.md", "STUDY_LOG.md")
-FORMATS = ("text", "json", "github", "sarif")
 
 
 # Plain classes, not dataclasses: see the note in studylog_md/lint/diagnostic.py.
@@ -58,6 +77,7 @@ class _Session:
         "findings_fail",
         "ignore",
         "max_bytes",
+        "network",
         "online",
         "select",
         "strict",
@@ -78,6 +98,7 @@ class _Session:
         self.findings_fail = False  # lint: errors and warnings fail the run (not --exit-zero)
         self.online = False  # lint --online: add the online link check's findings
         self.strict = False  # lint --strict: links that cannot be verified fail too
+        self.network: dict[str, Any] = {}  # lint --online: the network options given
         self.code = EXIT_OK
         self.findings: list[Diagnostic] = []
         self._errors_shown: set[str] = set()
@@ -110,21 +131,30 @@ class _Session:
     def worse(self, code: int) -> None:
         self.code = max(self.code, code)
 
-    def config_for(self, path: str) -> Config:
-        from ..config import load_config
+    @property
+    def settings(self) -> Settings:
+        return Settings(self.explicit_config, self.select, self.ignore, self.max_bytes)
 
-        folder = Path.cwd() if path == STDIN else Path(path).parent
-        return load_config(folder, self.explicit_config)
+    def config_for(self, path: str) -> Config:
+        return config_for(self.settings, path)
 
     def options_for(self, config: Config, shown: str) -> LintOptions:
-        options = config.lint_options(Path(shown if shown != STDIN_NAME else "."))
-        return options._replace(
-            select=self.select if self.select is not None else options.select,
-            ignore=options.ignore | self.ignore,
-        )
+        return options_for(self.settings, config, shown)
 
     def limit(self, config: Config) -> int:
-        return self.max_bytes if self.max_bytes is not None else config.max_bytes
+        return limit(self.settings, config)
+
+    def absorb(self, result: FileResult) -> None:
+        """One file's result: its problem reported now, its findings kept for the report."""
+        problem = result.problem
+        if problem is not None:
+            if problem.internal:
+                err(problem.message)
+                self.worse(problem.code)
+            else:
+                self.error(problem.message, problem.code)
+            return
+        self.findings.extend(result.findings)
 
 
 class _WithRules(click.Command):
@@ -162,19 +192,17 @@ def _common_options(command: F) -> F:
             metavar="RULES",
             help="Skip these rules too (names or codes, comma-separated).",
         ),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Use this configuration file instead of the nearest one.",
-        ),
+        config_option,
         click.option(
             "--max-bytes",
             type=click.IntRange(min=1),
             default=None,
             help="Refuse files larger than this (default: the config's max-bytes, 16 MiB).",
         ),
-        click.option("--no-color", is_flag=True, help="Never colour the text report."),
+        click.option(
+            "-q", "--quiet", is_flag=True, help="Only the findings: no summary, no progress lines."
+        ),
+        color_option,
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -186,7 +214,7 @@ def _common_options(command: F) -> F:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(FINDING_FORMATS),
     default="text",
     show_default=True,
     help="text (path:line:col: CODE rule message), json, github (workflow commands) or sarif.",
@@ -196,44 +224,82 @@ def _common_options(command: F) -> F:
 @click.option(
     "--in-place", is_flag=True, help="With --fix: write into the file itself (hard links)."
 )
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count the findings per rule instead of listing them (text or json).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes for many files (0: one per processor; 1: this process only).",
+)
 @click.option("--online", is_flag=True, help="Also check every http(s) link over the network.")
 @click.option("--strict", is_flag=True, help="With --online: links that cannot be verified fail.")
+@network_options
 def lint_cmd(
     files: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    config_path: Path | None,
     max_bytes: int | None,
-    no_color: bool,
+    quiet: bool,
     fmt: str,
     exit_zero: bool,
     apply_fix: bool,
     in_place: bool,
+    statistics: bool,
+    jobs: int,
     online: bool,
     strict: bool,
+    network: dict[str, Any],
 ) -> int:
     """Report problems in study logs (FILES default to README.md and STUDY_LOG.md; - is stdin).
 
-    Exit codes: 0 no findings (info findings never fail); 1 errors or warnings found, or with
-    --fix a file was changed; 2 a file could not be read, bad usage or configuration; 3 a bug.
+    FILES may be files, folders (every *.md / *.markdown below, without what git ignores) and
+    quoted globs ('docs/**/*.md'); `lint .` checks the whole tree. Exit codes: 0 no findings
+    (info findings never fail); 1 errors or warnings found, or with --fix a file was changed;
+    2 a file could not be read, bad usage or configuration; 3 a bug.
     """
     if strict and not online:
         raise click.UsageError("--strict only applies with --online")
+    given = network_given(network)
+    if given and not online:
+        raise click.UsageError(f"{given[0]} only applies with --online")
+    if statistics and fmt not in ("text", "json"):
+        raise click.UsageError("--statistics prints text or json")
     if online:
         _require_online()
-    session = _session(config_path, select, ignore, max_bytes)
+    session = _session(explicit_config(), select, ignore, max_bytes)
     session.findings_fail = not exit_zero
-    session.online, session.strict = online, strict
-    color = fmt == "text" and _want_color(no_color)
-    for path in _files(files):
-        if apply_fix:
-            _fix_one(path, session, dry_run=False, in_place=in_place, quiet=fmt != "text")
-        else:
-            _lint_one(path, session)
-    _report(session.findings, fmt, color=color, stream=sys.stdout)
+    session.online, session.strict, session.network = online, strict, network
+    color = fmt == "text" and want_color()
+    paths = _files(files, session)
+    if apply_fix:
+        for path in paths:
+            _fix_one(path, session, dry_run=False, in_place=in_place, quiet=quiet or fmt != "text")
+    else:
+        _lint_all(paths, session, jobs=jobs)
+    if statistics:
+        _print_statistics(session.findings, fmt, color=color)
+    else:
+        print_findings(session.findings, fmt, color=color, summary=not quiet)
     if session.findings_fail and _failing(session.findings):
         session.worse(EXIT_FINDINGS)
     return session.code
+
+
+def _print_statistics(findings: list[Diagnostic], fmt: str, *, color: bool) -> None:
+    from ..lint import report
+
+    if fmt == "json":
+        print_json(report.statistics(findings))
+        return
+    text = report.format_statistics(findings, color=color)
+    if text:
+        out(text.rstrip("\n"))
 
 
 @click.command("fix", cls=_WithRules)
@@ -244,9 +310,8 @@ def fix_cmd(
     files: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    config_path: Path | None,
     max_bytes: int | None,
-    no_color: bool,
+    quiet: bool,
     dry_run: bool,
     in_place: bool,
 ) -> int:
@@ -257,10 +322,10 @@ def fix_cmd(
     Exit codes: 0 nothing to fix; 1 a file was changed (or would be, with --dry-run); 2 a
     file could not be read or written (it is untouched); 3 a bug (nothing written).
     """
-    session = _session(config_path, select, ignore, max_bytes)
-    for path in _files(files):
-        _fix_one(path, session, dry_run=dry_run, in_place=in_place, quiet=False)
-    _report(session.findings, "text", color=_want_color(no_color), stream=sys.stdout)
+    session = _session(explicit_config(), select, ignore, max_bytes)
+    for path in _files(files, session):
+        _fix_one(path, session, dry_run=dry_run, in_place=in_place, quiet=quiet)
+    print_findings(session.findings, "text", color=want_color(), summary=not quiet)
     return session.code
 
 
@@ -297,9 +362,13 @@ def _rules(option: str, values: tuple[str, ...]) -> list[str]:
     return names
 
 
-def _files(files: tuple[str, ...]) -> list[str]:
+def _files(files: tuple[str, ...], session: _Session) -> list[str]:
     if files:
-        return unique_paths(files)
+        from ._files import gather
+
+        gathered = gather(files)
+        session.worse(gathered.code)
+        return gathered.paths
     found = [name for name in DEFAULT_FILES if os.path.isfile(name)]
     if not found:
         fail(
@@ -311,43 +380,86 @@ def _files(files: tuple[str, ...]) -> list[str]:
 
 def _read(path: str, session: _Session, config: Config) -> tuple[bytes, str]:
     """The bytes of ``path`` (or standard input) and the name to show for it."""
-    from ..errors import InputError
-    from ..safe_write import read_file
-
-    limit = session.limit(config)
-    if path != STDIN:
-        return read_file(path, max_bytes=limit).data, path
-    data = sys.stdin.buffer.read(limit + 1)
-    if len(data) > limit:
-        raise InputError(
-            f"{STDIN_NAME} is more than {limit:,} bytes; pass a larger --max-bytes to read it",
-            STDIN_NAME,
-        )
-    return data, STDIN_NAME
+    return read(path, session.settings, config)
 
 
-def _lint_one(path: str, session: _Session) -> None:
-    from .. import load_bytes
+def _lint_all(paths: list[str], session: _Session, *, jobs: int) -> None:
+    """Lint every file (in worker processes when it pays); then the cross-file and online checks.
+
+    Online checks need every document in this process (each URL is checked once for the whole
+    run), so ``--online`` lints here.
+    """
+    from ..lint.across import duplicates_across_files
+
+    settings = session.settings
+    listings = []
+    if session.online:
+        kept: list[FileResult] = []
+        for path in paths:
+            result = lint_path(path, settings, keep=True)
+            session.absorb(result)
+            listings.append(result.listings)
+            if result.problem is None:
+                kept.append(result)
+        _online(kept, session)
+    else:
+        for result in lint_paths(paths, settings, jobs):
+            session.absorb(result)
+            listings.append(result.listings)
+    if any(listings):
+        session.findings.extend(duplicates_across_files(listings))
+        # Each file's findings together, in the files' order, then by position.
+        order = {path: index for index, path in enumerate(paths)}
+        session.findings.sort(key=lambda d: (order.get(d.path, -1), d.line, d.column, d.code))
+
+
+def _online(results: list[FileResult], session: _Session) -> None:
+    """The online check's findings for every file read, each URL checked once per config."""
     from ..errors import StudylogError
-    from ..lint.engine import lint_document
+    from ..lint.online import check_documents
+    from .links_cmd import Progress, online_options
 
+    # Files under one configuration share one check; another configuration (other timeouts,
+    # accepted statuses, headers) gets its own.
+    groups: dict[object, list[FileResult]] = {}
+    for result in results:
+        groups.setdefault(result.config.source, []).append(result)
+    progress = Progress()
     try:
-        config = session.config_for(path)
-        data, shown = _read(path, session, config)
-        doc = load_bytes(data, path=shown, vocabulary=config.vocabulary())
-        found = lint_document(doc, shown, session.options_for(config, shown))
-        if session.online:
-            found = [
-                *found,
-                *_online_findings(doc, shown, config, session, session.options_for(config, shown)),
-            ]
-    except StudylogError as exc:
-        session.error(exc, exc.exit_code)
-        return
-    except Exception as exc:  # one file's bug must not hide the other files
-        session.unexpected(exc, path)
-        return
-    session.findings.extend(found)
+        for group in groups.values():
+            first = group[0]
+            file = Path(first.shown) if first.shown != STDIN_NAME else Path.cwd() / "stdin.md"
+            try:
+                options = online_options(first.config, file, **session.network)
+                found = check_documents(
+                    [(r.doc, r.shown) for r in group],
+                    options,
+                    strict=session.strict,
+                    progress=progress,
+                    warn=session.warn,
+                )
+            except StudylogError as exc:
+                # A bad links setting: reported; these files' offline findings still stand.
+                session.error(exc, exc.exit_code)
+                continue
+            for r in group:
+                chosen = _chosen(found.get(r.shown, []), session.options_for(r.config, r.shown))
+                session.findings.extend(chosen)
+    finally:
+        progress.close()
+
+
+def _chosen(found: list[Diagnostic], options: LintOptions) -> list[Diagnostic]:
+    """The online findings the file's ``select``/``ignore`` let through."""
+    from ..lint.engine import resolve_rules
+
+    if options.select is not None:
+        picked = resolve_rules(options.select)
+        found = [d for d in found if d.rule in picked]
+    if options.ignore:
+        ignored = resolve_rules(options.ignore)
+        found = [d for d in found if d.rule not in ignored]
+    return found
 
 
 def _fix_one(path: str, session: _Session, *, dry_run: bool, in_place: bool, quiet: bool) -> None:
@@ -433,7 +545,7 @@ def _fix_dry_run(path: str, session: _Session, config: Config) -> None:
     if result.count:
         text, _ = _lines.decode(result.data, shown)
         out(
-            _diff(shown, result.doc.dumps(), text)
+            unified_diff(shown, result.doc.dumps(), text)
             + f"Would fix {shown} ({result.count}); dry run: nothing written"
         )
         session.worse(EXIT_FINDINGS)
@@ -451,7 +563,7 @@ def _fix_stdin(session: _Session, config: Config) -> None:
     if result.count:
         err(f"Fixed {shown} ({result.count})")
         session.worse(EXIT_FINDINGS)
-    _report(result.remaining, "text", color=False, stream=sys.stderr)
+    print_findings(result.remaining, "text", color=False, to_stderr=True)
     if session.findings_fail and _failing(result.remaining):
         session.worse(EXIT_FINDINGS)
 
@@ -459,13 +571,12 @@ def _fix_stdin(session: _Session, config: Config) -> None:
 def _online_findings(
     doc: Document, path: str, config: Config, session: _Session, options: LintOptions
 ) -> list[Diagnostic]:
-    """Findings of the online link check for ``doc`` (``lint --online``).
+    """Findings of the online link check for one fixed document (``lint --fix --online``).
 
     When the online check cannot run (a bad ``links`` setting), that is reported and the
     file's offline findings still stand: none are returned from here, none are lost.
     """
     from ..errors import StudylogError
-    from ..lint.engine import resolve_rules
     from ..lint.online import check_documents
     from .links_cmd import Progress, online_options
 
@@ -474,7 +585,7 @@ def _online_findings(
     try:
         found = check_documents(
             [(doc, path)],
-            online_options(config, file),
+            online_options(config, file, **session.network),
             strict=session.strict,
             progress=progress,
             warn=session.warn,
@@ -484,14 +595,7 @@ def _online_findings(
         return []
     finally:
         progress.close()
-    result = found.get(path, [])
-    if options.select is not None:
-        chosen = resolve_rules(options.select)
-        result = [d for d in result if d.rule in chosen]
-    if options.ignore:
-        ignored = resolve_rules(options.ignore)
-        result = [d for d in result if d.rule not in ignored]
-    return result
+    return _chosen(found.get(path, []), options)
 
 
 def _require_online() -> None:
@@ -508,50 +612,3 @@ def _failing(findings: Iterable[Diagnostic]) -> bool:
     from ..lint.diagnostic import Severity
 
     return any(d.severity is not Severity.INFO for d in findings)
-
-
-def _report(findings: list[Diagnostic], fmt: str, *, color: bool, stream: Any) -> None:
-    from ..lint import report
-
-    if fmt == "text":
-        if not findings:
-            return
-        text = report.format_text(findings, color=color)
-    elif fmt == "json":
-        text = report.format_json(findings)
-    elif fmt == "github":
-        if not findings:
-            return
-        text = report.format_github(findings)
-    else:
-        from .. import __version__
-        from ..lint.registry import RULES
-
-        text = report.format_sarif(findings, RULES, tool_version=__version__)
-    if stream is sys.stderr:
-        err(text.rstrip("\n"))
-    else:
-        out(text.rstrip("\n"))
-
-
-def _want_color(no_color: bool) -> bool:
-    # https://no-color.org: any non-empty NO_COLOR turns colour off.
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-def _diff(shown: str, before: str, after: str) -> str:
-    """A unified diff of two texts, split on our line endings (never ``str.splitlines``)."""
-    import difflib
-
-    from ..document import _lines
-
-    old = ["".join(pair) for pair in zip(*_lines.split_lines(before), strict=True)]
-    new = ["".join(pair) for pair in zip(*_lines.split_lines(after), strict=True)]
-    parts: list[str] = []
-    for line in difflib.unified_diff(old, new, fromfile=f"a/{shown}", tofile=f"b/{shown}"):
-        parts.append(line)
-        if not line.endswith(("\n", "\r")):
-            parts.append("\n\\ No newline at end of file\n")
-    return "".join(parts)

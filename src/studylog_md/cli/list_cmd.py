@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import sys
-
 import click
 
-from ._common import EXIT_OK, STATUS_CHOICES, err, out, read_document, unique_paths
+from ._common import EXIT_OK, STATUS_CHOICES, config_option, err, out, read_document, warn_problems
+from ._output import color_option, print_json, style, want_color
 
 
 @click.command("list")
@@ -20,23 +18,36 @@ from ._common import EXIT_OK, STATUS_CHOICES, err, out, read_document, unique_pa
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
 )
+@config_option
+@color_option
 def list_cmd(
     files: tuple[str, ...], status: str | None, section: str | None, fmt: str, max_bytes: int | None
 ) -> int:
-    """List the entries of study logs (table rows and task-list items)."""
+    """List the entries of study logs (table rows and task-list items).
+
+    FILES may be files, folders and quoted globs; Markdown files without a study log in a
+    folder or a glob are passed over quietly.
+    """
     from ..document.query import in_section
     from ..errors import StudylogError
+    from ._files import gather
 
     rows: list[dict[str, object]] = []
-    code = EXIT_OK
-    color = sys.stdout.isatty()
-    for path in unique_paths(files):
+    gathered = gather(files)
+    code = gathered.code
+    color = want_color()
+    read = 0
+    for path in gathered.paths:
         try:
-            doc = read_document(path, max_bytes=max_bytes)
+            doc = read_document(path, max_bytes=max_bytes, warn=False)
         except StudylogError as exc:
             err(f"studylog-md: error: {exc}")
             code = max(code, exc.exit_code)
             continue
+        if not doc.entries and path in gathered.found:
+            continue  # not a study log: a README or a CONTRIBUTING found by a walk
+        warn_problems(doc)
+        read += 1
         for entry in doc.entries:
             if status and entry.status.value != status:
                 continue
@@ -48,13 +59,9 @@ def list_cmd(
     if not rows and code != EXIT_OK:
         return code  # every file failed: the errors said so; "no entries" would mislead
     if fmt == "json":
-        out(
-            json.dumps(rows, ensure_ascii=False, indent=2)
-            .encode("utf-8", "backslashreplace")
-            .decode("utf-8")
-        )
+        print_json(rows)
         return code
-    _print_text(rows, color=color, many=len(files) > 1)
+    _print_text(rows, color=color, many=read > 1)
     return code
 
 
@@ -76,9 +83,8 @@ def _print_text(rows: list[dict[str, object]], *, color: bool, many: bool) -> No
             heading = " > ".join(section) or "(top of file)"
             if many:
                 heading = f"{row['path']}: {heading}"
-            out(click.style(heading, bold=True) if color else heading)
+            out(style(heading, color, bold=True))
         status = str(row["status"])
         mark = _SYMBOL[status]
-        if color and _COLOR[status]:
-            mark = click.style(mark, fg=_COLOR[status])
+        mark = style(mark, color, fg=_COLOR[status])
         out(f"  {str(row['line']).rjust(width)}  {mark} {row['title']}")

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USER, committing, err, out, unique_paths
+from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USER, committing, config_option, err, out
+from ._output import color_option, print_json, style, want_color
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..progress.stats import Counts, FileStats, GroupBy, Report
 
 BAR_WIDTH = 20
-LABEL_MAX = 60
 
 
 @click.command("stats")
@@ -40,13 +38,16 @@ LABEL_MAX = 60
     "--check", is_flag=True, help="Exit 1 when a FILE's summary block is stale; write nothing."
 )
 @click.option(
-    "--svg", "svg_path", type=click.Path(dir_okay=False), help="Write an SVG bar chart here."
+    "--svg",
+    "svg_path",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write an SVG bar chart here (- for standard output).",
 )
 @click.option(
     "--badge",
     "badge_path",
-    type=click.Path(dir_okay=False),
-    help="Write a shields.io endpoint JSON here.",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write a shields.io endpoint JSON here (- for standard output).",
 )
 @click.option("--label", default="studied", show_default=True, help="The badge's label.")
 @click.option(
@@ -58,6 +59,8 @@ LABEL_MAX = 60
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
 )
+@config_option
+@color_option
 def stats_cmd(
     files: tuple[str, ...],
     fmt: str,
@@ -72,8 +75,10 @@ def stats_cmd(
 ) -> int:
     """Count done / to do per section of FILE... (several files add up).
 
-    With --write, --check, --svg or --badge the table is not printed; those options report
-    what they did instead.
+    FILES may be files, folders and quoted globs; Markdown files without a study log in a
+    folder or a glob are passed over quietly. The table fits the terminal's width (COLUMNS,
+    80 when it is not a terminal) by shortening section paths. With --write, --check, --svg or
+    --badge the table is not printed; those options report what they did instead.
     """
     from ..errors import StudylogError
 
@@ -81,21 +86,35 @@ def stats_cmd(
         raise click.UsageError("--write and --check exclude each other")
     if (write or check) and "-" in files:
         raise click.UsageError("--write and --check need files, not standard input")
-    code = EXIT_OK
+    if svg_path == "-" and badge_path == "-":
+        raise click.UsageError("only one of --svg and --badge can go to standard output")
+    from ._files import gather
+
+    gathered = gather(files)
+    code = gathered.code
     per_file: list[FileStats] = []
-    for path in unique_paths(files):
+    for path in gathered.paths:
+        # A Markdown file without a log that a folder or a glob brought in is not counted
+        # (nor written to by --write), and not an error for --write/--check either.
+        found = path in gathered.found
         try:
             if write or check:
                 stats, stale = _block(
-                    path, by=by, write=write, max_bytes=max_bytes, skip_missing=skip_missing
+                    path,
+                    by=by,
+                    write=write,
+                    max_bytes=max_bytes,
+                    skip_missing=skip_missing or found,
                 )
                 if stale:
                     code = max(code, EXIT_FINDINGS)
             else:
-                stats = _count(path, by=by, max_bytes=max_bytes)
+                stats = _count(path, by=by, max_bytes=max_bytes, quiet=found)
         except StudylogError as exc:
             err(f"studylog-md: error: {exc}")
             code = max(code, exc.exit_code)
+            continue
+        if found and stats.counts.total == 0:
             continue
         per_file.append(stats)
     from ..progress.stats import combine
@@ -106,17 +125,19 @@ def stats_cmd(
     if write or check or svg_path or badge_path:
         return code
     if fmt == "json":
-        out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print_json(report.to_dict())
     else:
-        _print_text(report, color=_colour_wanted())
+        _print_text(report, color=want_color(), columns=terminal_columns())
     return code
 
 
-def _count(path: str, *, by: GroupBy, max_bytes: int | None) -> FileStats:
+def _count(path: str, *, by: GroupBy, max_bytes: int | None, quiet: bool) -> FileStats:
     from ..progress.stats import file_stats
-    from ._common import read_document
+    from ._common import read_document, warn_problems
 
-    doc = read_document(path, max_bytes=max_bytes)
+    doc = read_document(path, max_bytes=max_bytes, warn=False)
+    if not quiet or doc.entries:
+        warn_problems(doc)
     return file_stats(doc, by=by, file=doc.path)
 
 
@@ -172,6 +193,9 @@ def _outputs(report: Report, svg_path: str | None, badge_path: str | None, label
     if badge_path:
         jobs.append((badge_path, badge.render(report.counts, label)))
     for path, text in jobs:
+        if path == "-":
+            out(text, nl=not text.endswith("\n"))
+            continue
         try:
             write_output(path, text.encode("utf-8"))
         except WriteError as exc:
@@ -223,47 +247,84 @@ def write_output(path: str, data: bytes) -> None:
 
 # -- text output -------------------------------------------------------------------------------
 
-
-def _colour_wanted() -> bool:
-    # https://no-color.org: an empty NO_COLOR does not count.
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-_HEADERS = ("Done", "To do", "In progress", "Unknown", "%")
+MIN_COLUMNS = 40  # narrower than this, the table is cut rather than squeezed further
+BAR_MIN = 8
+LABEL_COMFORT = 30  # the bar shrinks before section paths get shorter than this
 
 
-def _print_text(report: Report, *, color: bool) -> None:
+def terminal_columns() -> int:
+    """``COLUMNS`` when set, else the terminal's width, else 80."""
+    import shutil
+
+    return max(MIN_COLUMNS, shutil.get_terminal_size((80, 24)).columns)
+
+
+class _Layout:
+    """Column widths of one table, chosen to fit ``columns``."""
+
+    __slots__ = ("bar", "extra", "label", "numbers")
+
+    def __init__(self, report: Report, labels: list[str], columns: int) -> None:
+        from ..progress.stats import display_width
+
+        counts = [s.counts for s in report.sections] + [report.counts]
+        # In progress and unknown only when something is: most logs have neither.
+        self.extra = [
+            (name, attr)
+            for name, attr in (("In progress", "in_progress"), ("Unknown", "unknown"))
+            if any(getattr(c, attr) for c in counts)
+        ]
+        done_width = max(len(f"{c.done}/{c.total}") for c in counts)
+        self.numbers = [max(done_width, len("Done")), len("100%")]
+        self.numbers += [len(name) for name, _attr in self.extra]
+        fixed = sum(2 + width for width in self.numbers) + 2  # the last 2: before the bar
+        widest = max([display_width(text) for text in labels] + [len("Section")])
+        room = columns - fixed
+        self.bar = BAR_WIDTH
+        if room - self.bar < min(widest, LABEL_COMFORT):
+            self.bar = max(BAR_MIN, room - min(widest, LABEL_COMFORT))
+        self.label = max(len("Section"), min(widest, room - self.bar))
+
+
+def _print_text(report: Report, *, color: bool, columns: int = 80) -> None:
     from ..progress.stats import display_width
 
     several = len(report.files) > 1
-    rows = [(_label(s.section, s.file if several else None), s.counts) for s in report.sections]
-    if not rows:
+    sections = report.sections
+    if not sections:
         out("no entries")
         return
-    width = max([display_width(name) for name, _ in rows] + [display_width("Section")])
-    numbers = [max(len(h), 5) for h in _HEADERS]
-    head = _pad("Section", width) + "".join(
-        "  " + h.rjust(w) for h, w in zip(_HEADERS, numbers, strict=True)
+    full = [_label(s.section, s.file if several else None, None) for s in sections]
+    layout = _Layout(report, full, columns)
+    rows = [
+        (_label(s.section, s.file if several else None, layout.label), s.counts) for s in sections
+    ]
+    heads = ["Done", "%", *(name for name, _attr in layout.extra)]
+    head = _pad("Section", layout.label) + "".join(
+        "  " + h.rjust(w) for h, w in zip(heads, layout.numbers, strict=True)
     )
-    out(_style(head + "  Progress", color, bold=True))
+    out(style(head + "  Progress", color, bold=True))
     for name, counts in rows:
-        out(_line(name, counts, width, numbers, color))
-    out(_style("─" * (display_width(head) + 2 + BAR_WIDTH), color, dim=True))
-    total = _line("Total", report.counts, width, numbers, color, bold=True)
-    out(total)
+        out(_line(name, counts, layout, color))
+    out(style("─" * (display_width(head) + 2 + layout.bar), color, dim=True))
+    out(_line("Total", report.counts, layout, color, bold=True))
 
 
-def _label(section: tuple[str, ...], file: str | None) -> str:
+def _label(section: tuple[str, ...], file: str | None, width: int | None) -> str:
+    """A section's heading path (with its file, for several files), at most ``width`` wide."""
     from ..progress.stats import display_width, truncate
 
+    prefix = f"{file}: " if file else ""
     parts = list(section) or ["(top of file)"]
-    text = " › ".join(parts)
+    text = prefix + " › ".join(parts)
+    if width is None:
+        return text
+    limit = width
     # The innermost heading is the informative end of a long path: drop outer headings first.
-    while display_width(text) > LABEL_MAX and len(parts) > 1:
+    while display_width(text) > limit and len(parts) > 1:
         parts.pop(0)
-        text = "… › " + " › ".join(parts)
-    text = truncate(text, LABEL_MAX)
-    return f"{file}: {text}" if file else text
+        text = prefix + "… › " + " › ".join(parts)
+    return truncate(text, limit)
 
 
 def _pad(text: str, width: int) -> str:
@@ -272,31 +333,24 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def _line(
-    name: str,
-    counts: Counts,
-    width: int,
-    numbers: list[int],
-    color: bool,
-    *,
-    bold: bool = False,
-) -> str:
+def _line(name: str, counts: Counts, layout: _Layout, color: bool, *, bold: bool = False) -> str:
     from ..progress.badge import colour
     from ..progress.stats import bar
 
-    values = (counts.done, counts.todo, counts.in_progress, counts.unknown)
-    cells = [str(v).rjust(w) for v, w in zip(values, numbers[:-1], strict=True)]
-    cells.append(f"{counts.whole_percent}%".rjust(numbers[-1]))
-    text = _style(_pad(name, width), color, bold=bold)
-    text += "".join("  " + c for c in cells[:-1])
-    text += "  " + _style(cells[-1], color, fg=_TERMINAL.get(colour(counts)))
-    drawn = bar(counts, BAR_WIDTH)
+    widths = layout.numbers
+    text = style(_pad(name, layout.label), color, bold=bold)
+    text += "  " + f"{counts.done}/{counts.total}".rjust(widths[0])
+    percent = f"{counts.whole_percent}%".rjust(widths[1])
+    text += "  " + style(percent, color, fg=_TERMINAL.get(colour(counts)))
+    for (_name, attr), width in zip(layout.extra, widths[2:], strict=True):
+        text += "  " + str(getattr(counts, attr)).rjust(width)
+    drawn = bar(counts, layout.bar)
     filled = drawn.count("█")
     return (
         text
         + "  "
-        + _style(drawn[:filled], color, fg="green")
-        + _style(drawn[filled:], color, dim=True)
+        + style(drawn[:filled], color, fg="green")
+        + style(drawn[filled:], color, dim=True)
     )
 
 
@@ -308,11 +362,3 @@ _TERMINAL = {
     "yellowgreen": "green",
     "brightgreen": "bright_green",
 }
-
-
-def _style(
-    text: str, color: bool, *, fg: str | None = None, bold: bool = False, dim: bool = False
-) -> str:
-    if not color or not text:
-        return text
-    return click.style(text, fg=fg, bold=bold or None, dim=dim or None)
