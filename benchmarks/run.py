@@ -62,6 +62,9 @@ ONLINE_SHARE_TARGET = 0.6
 SERVER_RELINT_TARGET = 1.0
 SERVER_SIZE = 10_000
 JUDGED_FROM = 10_000
+FILES_ENTRIES = 40  # entries per file: a course's log, a README of links
+BREAK_EVEN_COUNTS = (4, 8, 16, 32, 64, 128)
+PER_FILE_SAMPLE = 40  # single-file processes timed to estimate "a process per file"
 TARGETS = {
     "loads+entries": LOADS_TARGET,
     "toggle end to end": TOGGLE_TARGET,
@@ -122,6 +125,10 @@ class Settings:
     peers: bool = True
     peer_max_size: int = 10_000  # peers are several times slower than markdown-it-py
     process: bool = True
+    files: bool = True  # the many-files rows
+    files_count: int = 2_000
+    files_runs: int = 3  # whole runs over files_count files (each takes seconds)
+    break_even: tuple[int, ...] = BREAK_EVEN_COUNTS
 
 
 @dataclass(slots=True)
@@ -553,7 +560,7 @@ def _process_row(
     name: str,
     label: str,
     times: dict[str, list[float]],
-    target: float,
+    target: float | None,
     baseline: str,
 ) -> None:
     ours = statistics.median(times["ours"])
@@ -655,6 +662,90 @@ def online(report: Report) -> None:
         report.skip("online link check", "-", f"run_benchmark() failed: {exc!r}")
 
 
+# -- many files -------------------------------------------------------------------------------
+
+
+def write_tree(folder: Path, count: int) -> None:
+    """``count`` generated logs of :data:`FILES_ENTRIES` entries, 100 to a folder."""
+    (folder / ".studylog-md.toml").write_text("", encoding="utf-8")  # nothing above counts
+    for number in range(count):
+        sub = folder / f"part{number // 100:03}"
+        sub.mkdir(exist_ok=True)
+        text = generate(FILES_ENTRIES, seed=number)
+        (sub / f"log{number:05}.md").write_text(text, encoding="utf-8")
+
+
+def files_rows(report: Report, settings: Settings) -> None:
+    """``studylog-md lint TREE`` on many files: worker processes against one process.
+
+    The row at ``settings.files_count`` files is the automatic choice (``--jobs 0``) against
+    ``--jobs 1`` (every file in one process, one after another) and against an estimate of a
+    process per file (what a shell loop or an old pre-commit hook would do: the median of
+    :data:`PER_FILE_SAMPLE` single-file runs, times the file count). The break-even rows force
+    two workers (``--jobs 2``) on small trees against ``--jobs 1``; where their ratio crosses 1
+    is what ``PARALLEL_MIN_FILES`` in ``cli/_lint_files.py`` is set from.
+    """
+    cli = _cli()
+    runs = max(1, settings.process_runs)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for count in settings.break_even:
+            tree = root / f"tree{count}"
+            tree.mkdir()
+            write_tree(tree, count)
+            times, codes = run_processes(
+                {
+                    "ours": [*cli, "lint", "-q", "--jobs", "2", str(tree)],
+                    "base": [*cli, "lint", "-q", "--jobs", "1", str(tree)],
+                },
+                runs,
+                root,
+            )
+            if codes["ours"] not in (0, 1):
+                report.skip("lint files: 2 workers", str(count), f"exited {codes['ours']}")
+                continue
+            _process_row(report, "lint files: 2 workers", str(count), times, None, "--jobs 1")
+        count = settings.files_count
+        tree = root / "big"
+        tree.mkdir()
+        write_tree(tree, count)
+        big_runs = max(1, min(runs, settings.files_runs))
+        times, codes = run_processes(
+            {
+                "ours": [*cli, "lint", "-q", str(tree)],
+                "base": [*cli, "lint", "-q", "--jobs", "1", str(tree)],
+            },
+            big_runs,
+            root,
+        )
+        if codes["ours"] not in (0, 1):
+            report.skip(f"lint {count:,} files", str(count), f"exited {codes['ours']}")
+            return
+        label = f"{count:,} files"
+        _process_row(report, "lint a tree (auto jobs)", label, times, None, "--jobs 1")
+        sample = sorted(tree.rglob("*.md"))[:PER_FILE_SAMPLE]
+        single: list[float] = []
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        for path in sample:
+            started = time.perf_counter()
+            subprocess.run([*cli, "lint", "-q", str(path)], cwd=root, env=env, capture_output=True)
+            single.append(time.perf_counter() - started)
+        estimate = statistics.median(single) * count
+        ours = statistics.median(times["ours"])
+        report.add(
+            Row(
+                "lint a tree vs a process per file",
+                label,
+                ours,
+                estimate,
+                "s",
+                f"median of {len(single)} single-file runs x {count}",
+                ratio=ours / estimate,
+                runs=len(times["ours"]),
+            )
+        )
+
+
 # -- output ---------------------------------------------------------------------------------------
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
@@ -753,6 +844,8 @@ def run(sizes: Sequence[int], settings: Settings) -> Report:
         whole_process(report, settings)
         if settings.server:
             server_row(report, sizes, settings)
+    if settings.files:
+        files_rows(report, settings)
     if settings.online:
         online(report)
     return report
@@ -783,6 +876,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", action="store_true", help="skip mdformat / pymarkdown")
     parser.add_argument("--no-server", action="store_true", help="skip the language-server row")
     parser.add_argument("--no-process", action="store_true", help="skip whole-process rows")
+    parser.add_argument("--no-files", action="store_true", help="skip the many-files rows")
+    parser.add_argument("--files", type=int, help="files in the many-files tree (default 2000)")
+    parser.add_argument(
+        "--break-even", type=_sizes, help="file counts of the break-even rows (4,8,...,128)"
+    )
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     args = parser.parse_args(argv)
     settings = Settings()
@@ -802,6 +900,11 @@ def main(argv: list[str] | None = None) -> int:
     settings.peers = not args.no_peers
     settings.server = not args.no_server
     settings.process = not args.no_process
+    settings.files = not args.no_files
+    if args.files is not None:
+        settings.files_count = max(1, args.files)
+    if args.break_even is not None:
+        settings.break_even = args.break_even
 
     report = run(sizes, settings)
     print(table(report))

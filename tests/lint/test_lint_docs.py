@@ -20,6 +20,8 @@ SECTIONS = dict(
 NO_EXAMPLE = {"broken-link", "invalid-utf8", "suspicious-characters", "unreadable-file"}
 # Online rules need a server: tests/linkcheck/test_online_findings.py covers them.
 NO_EXAMPLE |= {"dead-link", "unverifiable-link", "redirected-link", "link-not-checked"}
+# Two files, not one example: tests/cli/test_workspace.py covers it.
+NO_EXAMPLE.add("duplicate-across-files")
 OPTIONS = LintOptions(check_local_links=False)
 
 

@@ -160,11 +160,13 @@ def worth_parallel(paths: Sequence[str], jobs: int) -> bool:
 def lint_paths(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator[FileResult]:
     """Every file's result, in the order of ``paths``; in ``jobs`` processes when it pays.
 
-    ``jobs`` 0 means one per processor; 1 means this process only.
+    ``jobs`` 0 means one per processor when there is enough work (:func:`worth_parallel`);
+    1 means this process only; more means that many workers.
     """
-    workers = cpu_count() if jobs == 0 else jobs
-    workers = min(workers, len(paths))
-    if not worth_parallel(paths, workers):
+    workers = min(cpu_count() if jobs == 0 else jobs, len(paths))
+    # --jobs N is obeyed as given; the automatic choice (0) asks whether workers pay.
+    wanted = worth_parallel(paths, workers) if jobs == 0 else workers > 1 and STDIN not in paths
+    if not wanted:
         for path in paths:
             yield lint_path(path, settings)
         return

@@ -14,15 +14,12 @@ not change when it gains the option.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
-
-from ._common import err, out
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..lint.diagnostic import Diagnostic
@@ -107,6 +104,10 @@ def style(
 
 def print_json(value: Any) -> None:
     """``value`` as indented JSON on stdout; characters a terminal cannot show are escaped."""
+    import json
+
+    from ._common import out
+
     out(
         json.dumps(value, ensure_ascii=False, indent=2)
         .encode("utf-8", "backslashreplace")
@@ -130,6 +131,7 @@ def print_findings(
     ``summary`` false (``--quiet``) leaves out the text format's closing count.
     """
     from ..lint import report
+    from ._common import err, out
 
     if fmt == "text":
         if not findings:

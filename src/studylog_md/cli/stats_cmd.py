@@ -324,6 +324,11 @@ def _label(section: tuple[str, ...], file: str | None, width: int | None) -> str
     while display_width(text) > limit and len(parts) > 1:
         parts.pop(0)
         text = prefix + "… › " + " › ".join(parts)
+    # Then the front of the file's path: its name is the informative end.
+    rest = text[len(prefix) :]
+    while file and display_width(text) > limit and len(file) > 1:
+        file = file[1:]
+        text = f"…{file}: {rest}"
     return truncate(text, limit)
 
 
