@@ -43,11 +43,11 @@ class Listing(NamedTuple):
 
 def selected(options: LintOptions) -> bool:
     """Whether ``options`` ask for this rule (it is never on by default)."""
-    from .engine import resolve_rules
-
-    if options.select is None or RULE not in resolve_rules(options.select):
+    # Names or codes; rule_name is the one resolver (the engine's would import this module's
+    # importer, the registry).
+    if options.select is None or RULE not in {rule_name(key) for key in options.select}:
         return False
-    return RULE not in resolve_rules(options.ignore)
+    return RULE not in {rule_name(key) for key in options.ignore}
 
 
 def listings(doc: Document, path: str) -> list[Listing]:
