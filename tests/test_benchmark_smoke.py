@@ -103,6 +103,7 @@ def test_run_py_at_the_smallest_size_writes_every_row(
 ) -> None:
     out = tmp_path / "results.json"
     args = ["--sizes", "100", "--budget", "0", "--min-runs", "1", "--process-runs", "1"]
+    args += ["--files", "12", "--break-even", "4"]
     code = bench.main([*args, "--no-online", "--no-server", "--json", str(out)])
     printed = capsys.readouterr().out
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -118,6 +119,13 @@ def test_run_py_at_the_smallest_size_writes_every_row(
     assert ("lint (offline)", "100") in rows
     assert any(name.startswith("process: studylog-md --help") for name, _ in rows)
     assert not any(name.startswith("server re-lint") for name, _ in rows)  # --no-server
+    # the many-files rows: a tree against one process, and against a process per file
+    for key in (
+        ("lint a tree (auto jobs)", "12 files"),
+        ("lint a tree vs a process per file", "12 files"),
+        ("lint files: 2 workers", "4"),
+    ):
+        assert rows[key]["ours"] > 0 and rows[key]["base"] > 0, key
     assert code == (1 if any(row["verdict"] == "FAIL" for row in data["rows"]) else 0)
     assert data["meta"]["sizes"] == [100]
 
@@ -160,3 +168,15 @@ def test_the_table_shows_every_row(bench: ModuleType) -> None:
     text = bench.table(report)
     assert "500.00 ms" in text and "PASS" in text and "skip" in text
     assert "| x | 10 |" in bench.markdown_table(report)
+
+
+def test_the_many_files_tree_holds_logs_of_the_promised_size(
+    bench: ModuleType, tmp_path: Path
+) -> None:
+    bench.write_tree(tmp_path, 130)
+    files = sorted(tmp_path.rglob("*.md"))
+    assert len(files) == 130
+    assert {path.parent.name for path in files} == {"part000", "part001"}
+    first = loads(files[0].read_text(encoding="utf-8"))
+    assert len(first.entries) == bench.FILES_ENTRIES
+    assert files[0].read_bytes() != files[1].read_bytes()  # a seed per file
