@@ -215,6 +215,21 @@ def test_duplicate_across_files_is_opt_in(repo: Path, cli: Run) -> None:
         ("logs/d.md", 9, "duplicate-across-files"),
     }
     assert "logs/c.md:8 already lists the same URL" in ran.out
+    # --extend-select keeps every other rule; so does extend-select in the configuration.
+    ran = cli("lint", "logs/a.md", "logs/c.md", "logs/d.md", "--extend-select", "SL022")
+    found = ran.findings()
+    assert ("logs/a.md", 6, "column-count") in found
+    assert {f for f in found if f[2] == "duplicate-across-files"} == {
+        ("logs/d.md", 7, "duplicate-across-files"),
+        ("logs/d.md", 8, "duplicate-across-files"),
+        ("logs/d.md", 9, "duplicate-across-files"),
+    }
+    write(
+        repo / "pyproject.toml", '[tool.studylog-md]\nextend-select = ["duplicate-across-files"]\n'
+    )
+    found = cli("lint", "logs").findings()
+    assert ("logs/a.md", 6, "column-count") in found
+    assert ("logs/d.md", 8, "duplicate-across-files") in found
 
 
 def test_many_files_in_worker_processes_give_the_same_report(

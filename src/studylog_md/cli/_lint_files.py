@@ -42,6 +42,7 @@ class Settings(NamedTuple):
     select: frozenset[str] | None
     ignore: frozenset[str]
     max_bytes: int | None
+    extend_select: frozenset[str] = frozenset()
 
 
 class Problem(NamedTuple):
@@ -74,6 +75,7 @@ def options_for(settings: Settings, config: Config, shown: str) -> LintOptions:
     options = config.lint_options(Path(shown if shown != STDIN_NAME else "."))
     return options._replace(
         select=settings.select if settings.select is not None else options.select,
+        extend_select=options.extend_select | settings.extend_select,
         ignore=options.ignore | settings.ignore,
     )
 

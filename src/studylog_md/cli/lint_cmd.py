@@ -73,6 +73,7 @@ class _Session:
         "_errors_shown",
         "code",
         "explicit_config",
+        "extend_select",
         "findings",
         "findings_fail",
         "ignore",
@@ -95,6 +96,7 @@ class _Session:
         self.select = select
         self.ignore = ignore
         self.max_bytes = max_bytes
+        self.extend_select: frozenset[str] = frozenset()  # --extend-select
         self.findings_fail = False  # lint: errors and warnings fail the run (not --exit-zero)
         self.online = False  # lint --online: add the online link check's findings
         self.strict = False  # lint --strict: links that cannot be verified fail too
@@ -133,7 +135,9 @@ class _Session:
 
     @property
     def settings(self) -> Settings:
-        return Settings(self.explicit_config, self.select, self.ignore, self.max_bytes)
+        return Settings(
+            self.explicit_config, self.select, self.ignore, self.max_bytes, self.extend_select
+        )
 
     def config_for(self, path: str) -> Config:
         return config_for(self.settings, path)
@@ -184,6 +188,13 @@ def _common_options(command: F) -> F:
             multiple=True,
             metavar="RULES",
             help="Only these rules (names or codes, comma-separated; replaces the config's).",
+        ),
+        click.option(
+            "--extend-select",
+            "extend_select",
+            multiple=True,
+            metavar="RULES",
+            help="These rules too (an opt-in rule such as duplicate-across-files).",
         ),
         click.option(
             "--ignore",
@@ -243,6 +254,7 @@ def _common_options(command: F) -> F:
 def lint_cmd(
     files: tuple[str, ...],
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     max_bytes: int | None,
     quiet: bool,
@@ -272,7 +284,7 @@ def lint_cmd(
         raise click.UsageError("--statistics prints text or json")
     if online:
         _require_online()
-    session = _session(explicit_config(), select, ignore, max_bytes)
+    session = _session(explicit_config(), select, ignore, max_bytes, extend_select)
     session.findings_fail = not exit_zero
     session.online, session.strict, session.network = online, strict, network
     color = fmt == "text" and want_color()
@@ -309,6 +321,7 @@ def _print_statistics(findings: list[Diagnostic], fmt: str, *, color: bool) -> N
 def fix_cmd(
     files: tuple[str, ...],
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
     max_bytes: int | None,
     quiet: bool,
@@ -322,7 +335,7 @@ def fix_cmd(
     Exit codes: 0 nothing to fix; 1 a file was changed (or would be, with --dry-run); 2 a
     file could not be read or written (it is untouched); 3 a bug (nothing written).
     """
-    session = _session(explicit_config(), select, ignore, max_bytes)
+    session = _session(explicit_config(), select, ignore, max_bytes, extend_select)
     for path in _files(files, session):
         _fix_one(path, session, dry_run=dry_run, in_place=in_place, quiet=quiet)
     print_findings(session.findings, "text", color=want_color(), summary=not quiet)
@@ -337,13 +350,16 @@ def _session(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     max_bytes: int | None,
+    extend_select: tuple[str, ...] = (),
 ) -> _Session:
-    return _Session(
+    session = _Session(
         explicit_config=config_path,
         select=frozenset(_rules("--select", select)) if select else None,
         ignore=frozenset(_rules("--ignore", ignore)),
         max_bytes=max_bytes,
     )
+    session.extend_select = frozenset(_rules("--extend-select", extend_select))
+    return session
 
 
 def _rules(option: str, values: tuple[str, ...]) -> list[str]:

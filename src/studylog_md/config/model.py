@@ -34,6 +34,7 @@ class Config(NamedTuple):
 
     select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
+    extend_select: frozenset[str] = frozenset()
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
     done_markers: tuple[str, ...] = ()
     todo_markers: tuple[str, ...] = ()
@@ -80,6 +81,7 @@ class Config(NamedTuple):
         # repo_root stays None: the engine finds the nearest ``.git`` above the file itself.
         return LintOptions(
             select=self.select,
+            extend_select=self.extend_select,
             ignore=self.ignored_for(path),
             duplicate_url_allow=self.duplicate_url_allow,
         )

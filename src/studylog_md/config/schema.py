@@ -98,6 +98,7 @@ def _rule_names(keys: tuple[str, ...], reader: _Reader, key: str) -> list[str]:
 
 _TOP_KEYS = (
     "select",
+    "extend-select",
     "ignore",
     "per-file-ignores",
     "done-markers",
@@ -114,6 +115,7 @@ _TOP_KEYS = (
 def _build(table: Mapping[str, Any], source: Path, prefix: str) -> Config:
     reader = _Reader(table, source, prefix)
     select = reader.take("select", reader.rule_list, None)
+    extend_select = reader.take("extend-select", reader.rule_list, frozenset())
     ignore = reader.take("ignore", reader.rule_list, frozenset())
     per_file = reader.take("per-file-ignores", lambda k, v: _per_file(reader, k, v), ())
     done = reader.take("done-markers", reader.string_list, ())
@@ -127,6 +129,7 @@ def _build(table: Mapping[str, Any], source: Path, prefix: str) -> Config:
     reader.finish(_TOP_KEYS)
     return Config(
         select=select,
+        extend_select=extend_select,
         ignore=ignore,
         per_file_ignores=per_file,
         done_markers=done,

@@ -3,8 +3,8 @@
 A check of one document cannot see the others, so this rule has no per-document check: each
 file contributes its :class:`Listing` records (small and picklable, so files linted in worker
 processes can send them back), and :func:`duplicates_across_files` compares them once every
-file has been read. It is opt-in: it runs only when ``select`` names it, because a curriculum
-that lists one textbook in several courses does so on purpose.
+file has been read. It is opt-in: it runs only when ``select`` or ``extend-select`` names
+it, because a curriculum that lists one textbook in several courses does so on purpose.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ declare(
     RULE,
     Severity.WARNING,
     "The same resource (equivalent URLs, or the same title without a URL) in two files of one "
-    "run; opt-in (select it).",
+    "run; opt-in (extend-select it).",
 )
 
 
@@ -45,7 +45,8 @@ def selected(options: LintOptions) -> bool:
     """Whether ``options`` ask for this rule (it is never on by default)."""
     # Names or codes; rule_name is the one resolver (the engine's would import this module's
     # importer, the registry).
-    if options.select is None or RULE not in {rule_name(key) for key in options.select}:
+    chosen = {rule_name(key) for key in (*(options.select or ()), *options.extend_select)}
+    if RULE not in chosen:
         return False
     return RULE not in {rule_name(key) for key in options.ignore}
 

@@ -64,6 +64,7 @@ def lint_document(
     off by ``<!-- studylog-md-disable ... -->`` comments are left out.
     """
     selected = frozenset(SPECS) if options.select is None else resolve_rules(options.select)
+    selected |= resolve_rules(options.extend_select)
     selected -= resolve_rules(options.ignore)
     suppress = Suppressions.scan(doc, rule_name)
     ctx = LintContext(doc, path, options)
