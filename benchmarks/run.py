@@ -675,6 +675,13 @@ def write_tree(folder: Path, count: int) -> None:
         (sub / f"log{number:05}.md").write_text(text, encoding="utf-8")
 
 
+def _failure(command: Sequence[str], cwd: Path) -> str:
+    """Why a command failed: its exit code and the last line it wrote on stderr."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    lines = done.stderr.strip().splitlines()
+    return f"exited {done.returncode}" + (f": {lines[-1]}" if lines else "")
+
+
 def files_rows(report: Report, settings: Settings) -> None:
     """``studylog-md lint TREE`` on many files: worker processes against one process.
 
@@ -702,7 +709,8 @@ def files_rows(report: Report, settings: Settings) -> None:
                 root,
             )
             if codes["ours"] not in (0, 1):
-                report.skip("lint files: 2 workers", str(count), f"exited {codes['ours']}")
+                why = _failure([*cli, "lint", "-q", "--jobs", "2", str(tree)], root)
+                report.skip("lint files: 2 workers", str(count), why)
                 continue
             _process_row(report, "lint files: 2 workers", str(count), times, None, "--jobs 1")
         count = settings.files_count
@@ -719,7 +727,8 @@ def files_rows(report: Report, settings: Settings) -> None:
             root,
         )
         if codes["ours"] not in (0, 1):
-            report.skip(f"lint {count:,} files", str(count), f"exited {codes['ours']}")
+            why = _failure([*cli, "lint", "-q", str(tree)], root)
+            report.skip("lint a tree (auto jobs)", f"{count:,} files", why)
             return
         label = f"{count:,} files"
         _process_row(report, "lint a tree (auto jobs)", label, times, None, "--jobs 1")
