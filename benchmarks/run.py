@@ -235,9 +235,19 @@ def peak_memory(func: Callable[[], object]) -> int:
 
 
 def run_processes(
-    commands: dict[str, Sequence[str]], runs: int, cwd: Path
+    commands: dict[str, Sequence[str]],
+    runs: int,
+    cwd: Path,
+    cpu: dict[str, list[float]] | None = None,
 ) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """Wall time of each command, ``runs`` times, interleaved (A B A B…); and exit codes."""
+    """Wall time of each command, ``runs`` times, interleaved (A B A B…); and exit codes.
+
+    With ``cpu``, each run's CPU seconds (user + system, worker processes included) are
+    recorded there too: on a machine other work keeps busy, extra workers cannot buy wall
+    time, and the CPU time shows what they cost.
+    """
+    import resource
+
     times: dict[str, list[float]] = {name: [] for name in commands}
     codes: dict[str, int] = {}
     # Bytecode caching on, as for an installed package (pip compiles it): with it off (this
@@ -248,9 +258,14 @@ def run_processes(
         subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
     for _ in range(runs):
         for name, command in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
             done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
             times[name].append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if cpu is not None:
+                used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+                cpu.setdefault(name, []).append(used)
             codes[name] = done.returncode
     return times, codes
 
@@ -562,9 +577,13 @@ def _process_row(
     times: dict[str, list[float]],
     target: float | None,
     baseline: str,
+    cpu: dict[str, list[float]] | None = None,
 ) -> None:
     ours = statistics.median(times["ours"])
     base = statistics.median(times["base"])
+    cpu_ratio = None
+    if cpu and cpu.get("base") and statistics.median(cpu["base"]) > 0:
+        cpu_ratio = statistics.median(cpu["ours"]) / statistics.median(cpu["base"])
     report.add(
         Row(
             name,
@@ -576,6 +595,7 @@ def _process_row(
             ratio=ours / base,
             target=target,
             runs=len(times["ours"]),
+            cpu_ratio=cpu_ratio,
         )
     )
 
@@ -700,6 +720,7 @@ def files_rows(report: Report, settings: Settings) -> None:
             tree = root / f"tree{count}"
             tree.mkdir()
             write_tree(tree, count)
+            cpu: dict[str, list[float]] = {}
             times, codes = run_processes(
                 {
                     "ours": [*cli, "lint", "-q", "--jobs", "2", str(tree)],
@@ -707,17 +728,19 @@ def files_rows(report: Report, settings: Settings) -> None:
                 },
                 runs,
                 root,
+                cpu,
             )
             if codes["ours"] not in (0, 1):
                 why = _failure([*cli, "lint", "-q", "--jobs", "2", str(tree)], root)
                 report.skip("lint files: 2 workers", str(count), why)
                 continue
-            _process_row(report, "lint files: 2 workers", str(count), times, None, "--jobs 1")
+            _process_row(report, "lint files: 2 workers", str(count), times, None, "--jobs 1", cpu)
         count = settings.files_count
         tree = root / "big"
         tree.mkdir()
         write_tree(tree, count)
         big_runs = max(1, min(runs, settings.files_runs))
+        cpu = {}
         times, codes = run_processes(
             {
                 "ours": [*cli, "lint", "-q", str(tree)],
@@ -725,13 +748,14 @@ def files_rows(report: Report, settings: Settings) -> None:
             },
             big_runs,
             root,
+            cpu,
         )
         if codes["ours"] not in (0, 1):
             why = _failure([*cli, "lint", "-q", str(tree)], root)
             report.skip("lint a tree (auto jobs)", f"{count:,} files", why)
             return
         label = f"{count:,} files"
-        _process_row(report, "lint a tree (auto jobs)", label, times, None, "--jobs 1")
+        _process_row(report, "lint a tree (auto jobs)", label, times, None, "--jobs 1", cpu)
         sample = sorted(tree.rglob("*.md"))[:PER_FILE_SAMPLE]
         single: list[float] = []
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

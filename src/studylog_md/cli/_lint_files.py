@@ -5,11 +5,14 @@ error lines, the entries ``duplicate-across-files`` compares); it prints nothing
 function runs in this process or in a worker, and the parent prints the results in the
 files' order either way.
 
-Worker processes cost a start-up (a fork, then the first file imports the parser and the
-rules in each worker) and a trip through pickle for every finding. The break-even measured on
-a 2-core machine (``benchmarks/run.py``, the "lint N files" rows; see benchmarks/README.md):
-below about :data:`PARALLEL_MIN_FILES` files or :data:`PARALLEL_MIN_BYTES` bytes in all, one
-process is as fast or faster, so smaller runs stay in this process.
+Worker processes cost a start-up (a fork each) and a trip through pickle for every result,
+and they only buy wall time when processors are free. The break-even measured with
+``benchmarks/run.py`` (the "lint files: 2 workers" rows, 40-entry logs of about 8 KB, on a
+2-core machine that other work kept busy): two workers were slower up to 64 files (ratios
+1.48 at 4 files, 1.06 at 32, 1.11 at 64) and faster from 128 (0.85), that is from about
+1 MB of Markdown. So the automatic choice (``--jobs 0``) starts workers from
+:data:`PARALLEL_MIN_BYTES` in all, or from :data:`PARALLEL_MIN_FILES` files however small
+(each file has a fixed cost: a stat of the configuration, an open, a parse set-up).
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
-PARALLEL_MIN_FILES = 24
-PARALLEL_MIN_BYTES = 512 * 1024
+PARALLEL_MIN_FILES = 400
+PARALLEL_MIN_BYTES = 1024 * 1024
 _CHUNKS_PER_WORKER = 4  # several chunks each, so one slow file does not idle the others
 
 
