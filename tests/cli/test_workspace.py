@@ -501,7 +501,7 @@ class _Handler(BaseHTTPRequestHandler):
 def site() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1: /dead... answers 404, anything else 200."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -636,3 +636,22 @@ def test_config_option_on_every_command(
 def test_main_returns_the_exit_code(tmp_path: Path) -> None:
     assert main(["toggle", str(tmp_path / "missing.md"), "x"]) == 2
     assert main(["--version"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("cpus", "load", "workers"),
+    [
+        (2, None, 2),  # no load average on this system: every processor
+        (2, 0.0, 2),
+        (2, 1.0, 2),  # the load is this process (a run right after another)
+        (2, 2.1, 1),  # another process keeps a processor busy: no second worker
+        (2, 8.0, 1),
+        (8, 3.0, 6),
+    ],
+)
+def test_automatic_workers_use_the_free_processors(
+    cpus: int, load: float | None, workers: int
+) -> None:
+    from studylog_md.cli._lint_files import auto_workers
+
+    assert auto_workers(cpus, load) == workers

@@ -12,7 +12,8 @@ and they only buy wall time when processors are free. The break-even measured wi
 1.48 at 4 files, 1.06 at 32, 1.11 at 64) and faster from 128 (0.85), that is from about
 1 MB of Markdown. So the automatic choice (``--jobs 0``) starts workers from
 :data:`PARALLEL_MIN_BYTES` in all, or from :data:`PARALLEL_MIN_FILES` files however small
-(each file has a fixed cost: a stat of the configuration, an open, a parse set-up).
+(each file has a fixed cost: a stat of the configuration, an open, a parse set-up), and only
+as many as there are free processors (:func:`auto_workers`).
 """
 
 from __future__ import annotations
@@ -147,6 +148,27 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+def auto_workers(cpus: int, load: float | None) -> int:
+    """Workers for the automatic choice: the processors other work leaves free.
+
+    The one-minute load average counts the processes waiting for a processor; like
+    ``make -l``, workers are only started for processors that are free, counting this process
+    as one of the load (a run right after another sees its own load). On a machine other work
+    keeps busy, a second worker buys no wall time and costs CPU (the benchmark's many-files
+    rows measured both).
+    """
+    if load is None:
+        return cpus
+    return max(1, min(cpus, round(cpus + 1 - load)))
+
+
+def _load() -> float | None:
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on this system
+        return None
+
+
 def worth_parallel(paths: Sequence[str], jobs: int) -> bool:
     """Whether worker processes pay for themselves on these files (see the module note)."""
     if jobs <= 1 or len(paths) < 2 or STDIN in paths:
@@ -168,7 +190,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator[
     ``jobs`` 0 means one per processor when there is enough work (:func:`worth_parallel`);
     1 means this process only; more means that many workers.
     """
-    workers = min(cpu_count() if jobs == 0 else jobs, len(paths))
+    workers = min(auto_workers(cpu_count(), _load()) if jobs == 0 else jobs, len(paths))
     # --jobs N is obeyed as given; the automatic choice (0) asks whether workers pay.
     wanted = worth_parallel(paths, workers) if jobs == 0 else workers > 1 and STDIN not in paths
     if not wanted:
