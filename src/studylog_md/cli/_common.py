@@ -221,18 +221,4 @@ def warn_problems(doc: Any) -> None:
         err(f"studylog-md: warning: {doc.path}:{problem.line}: {problem.message}")
 
 
-def unique_paths(paths: tuple[str, ...] | list[str]) -> list[str]:
-    """The paths in order, each file once (the same file named twice is read once)."""
-    import os
-
-    seen: set[str] = set()
-    result: list[str] = []
-    for path in paths:
-        key = path if path == "-" else os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
-            result.append(path)
-    return result
-
-
 STATUS_CHOICES = ("done", "todo", "in-progress", "unknown")
