@@ -43,6 +43,7 @@ from ._lint_files import (
     options_for,
     read,
 )
+from ._network import network_given, network_options
 from ._output import (
     FINDING_FORMATS,
     color_option,
@@ -51,7 +52,6 @@ from ._output import (
     unified_diff,
     want_color,
 )
-from .links_cmd import network_given, network_options
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
