@@ -144,25 +144,25 @@ def _git_listing(folder: str) -> list[str] | None:
 
 
 def _included(path: str) -> bool:
-    from ..config.globs import _glob_regex, _relative_posix
+    from ..config.globs import _relative_posix, compile_glob
 
     config = _config(path)
     if config is None:
         return path.endswith((".md", ".markdown"))
     relative = _relative_posix(Path(path), config.root)
-    if not any(_glob_regex(glob).match(relative) for glob in config.include):
+    if not any(compile_glob(glob).match(relative) for glob in config.include):
         return False
-    return not any(_glob_regex(glob).match(relative) for glob in config.exclude)
+    return not any(compile_glob(glob).match(relative) for glob in config.exclude)
 
 
 def _excluded(path: str) -> bool:
-    from ..config.globs import _glob_regex, _relative_posix
+    from ..config.globs import _relative_posix, compile_glob
 
     config = _config(path)
     if config is None or not config.exclude:
         return False
     relative = _relative_posix(Path(path), config.root)
-    return any(_glob_regex(glob).match(relative) for glob in config.exclude)
+    return any(compile_glob(glob).match(relative) for glob in config.exclude)
 
 
 def _config(path: str) -> Config | None:

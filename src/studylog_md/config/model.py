@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..document.markers import Vocabulary
     from ..lint.options import LintOptions
 
-from .globs import _glob_regex, _relative_posix
+from .globs import _relative_posix, compile_glob
 
 CONFIG_FILE = ".studylog-md.toml"
 DEFAULT_INCLUDE = ("*.md", "*.markdown")
@@ -70,7 +70,7 @@ class Config(NamedTuple):
         relative = _relative_posix(path, self.root)
         extra: set[str] = set()
         for glob, rules in self.per_file_ignores:
-            if _glob_regex(glob).match(relative):
+            if compile_glob(glob).match(relative):
                 extra |= rules
         return self.ignore | extra
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 from ..linkcheck.settings import LinkSettings
-from .globs import _glob_regex
+from .globs import GlobError, compile_glob
 from .model import DEFAULT_INCLUDE, Config
 
 # --- checking ------------------------------------------------------------------------------
@@ -147,7 +147,10 @@ def _build(table: Mapping[str, Any], source: Path, prefix: str) -> Config:
 def _globs(reader: _Reader, key: str, value: Any) -> tuple[str, ...]:
     globs = reader.string_list(key, value)
     for glob in globs:
-        _glob_regex(glob)  # a bad pattern is reported now, not at the first walk
+        try:
+            compile_glob(glob)  # a bad pattern is reported now, not at the first walk
+        except GlobError as exc:
+            raise reader.error(key, str(exc)) from exc
     return globs
 
 
@@ -158,7 +161,10 @@ def _per_file(reader: _Reader, key: str, value: Any) -> tuple[tuple[str, frozens
     for glob, rules in table.items():
         if not glob.strip():
             raise reader.error(key, "an empty glob is not allowed")
-        _glob_regex(glob)  # a bad pattern is reported now, not at the first lint
+        try:
+            compile_glob(glob)  # a bad pattern is reported now, not at the first lint
+        except GlobError as exc:
+            raise inner.error(_quote_key(glob), str(exc)) from exc
         result.append((glob, inner.rule_list(_quote_key(glob), rules)))
     return tuple(result)
 
