@@ -184,6 +184,11 @@ def vocabulary_for(path: str) -> Any:
     return config_for(path).vocabulary()
 
 
+def max_bytes_for(path: str, given: int | None) -> int:
+    """``--max-bytes`` when given, else the configured ``max-bytes`` for ``path``."""
+    return given if given is not None else int(config_for(path).max_bytes)
+
+
 def read_document(path: str, *, max_bytes: int | None = None, warn: bool = True) -> Any:
     """Load ``path`` (``-`` = standard input) as a Document, with the configured vocabulary.
 
@@ -192,9 +197,8 @@ def read_document(path: str, *, max_bytes: int | None = None, warn: bool = True)
     """
     from .. import load, load_bytes
     from ..errors import InputError
-    from ..safe_write import DEFAULT_MAX_BYTES
 
-    limit = max_bytes or DEFAULT_MAX_BYTES
+    limit = max_bytes_for(path, max_bytes)
     vocabulary = vocabulary_for(path)
     if path == "-":
         data = sys.stdin.buffer.read(limit + 1)

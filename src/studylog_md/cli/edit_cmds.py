@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from ._common import EXIT_OK, EXIT_USER, committing, config_option, err, out, vocabulary_for
+from ._common import (
+    EXIT_OK,
+    EXIT_USER,
+    committing,
+    config_option,
+    err,
+    max_bytes_for,
+    out,
+    vocabulary_for,
+)
 from ._output import color_option, print_json, style, unified_diff, want_color
 
 _TO_CHOICES = ("done", "todo", "in-progress")
@@ -49,12 +58,12 @@ def _edit_file(
 ) -> int:
     """Load ``path`` under the edit lock, apply ``edit``, and write it back atomically."""
     from .. import load_bytes
-    from ..safe_write import DEFAULT_MAX_BYTES, editing, write_back
+    from ..safe_write import editing, write_back
 
     if path == "-":
         err("studylog-md: error: edits need a file, not standard input")
         return EXIT_USER
-    with editing(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES) as snapshot:
+    with editing(path, max_bytes=max_bytes_for(path, max_bytes)) as snapshot:
         doc = load_bytes(snapshot.data, path=path, vocabulary=vocabulary_for(path))
         before = doc.dumps()
         change = edit(doc)
