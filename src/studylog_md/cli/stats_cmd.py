@@ -117,6 +117,10 @@ def stats_cmd(
         if found and stats.counts.total == 0:
             continue
         per_file.append(stats)
+    if not per_file and code != EXIT_OK:
+        # Every file failed and its error said so: a summary of zeros (or a chart of them)
+        # would read as "this log is empty" (issue 17, item 8).
+        return code
     from ..progress.stats import combine
 
     report = combine(per_file)
@@ -152,10 +156,10 @@ def _block(
     from ..document._lines import encode
     from ..progress.block import find_blocks
     from ..progress.stats import file_stats, update_block
-    from ..safe_write import DEFAULT_MAX_BYTES, Snapshot, editing, read_file, write_back
-    from ._common import vocabulary_for
+    from ..safe_write import Snapshot, editing, read_file, write_back
+    from ._common import max_bytes_for, vocabulary_for
 
-    limit = max_bytes or DEFAULT_MAX_BYTES
+    limit = max_bytes_for(path, max_bytes)
 
     def refresh(snap: Snapshot) -> tuple[FileStats, bool]:
         doc = load_bytes(snap.data, path=path, vocabulary=vocabulary_for(path))
