@@ -9,6 +9,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from ..document.printable import printable
 from ..errors import StudylogError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,7 +105,7 @@ def run(command: click.Command, argv: list[str] | None = None) -> int:
         err("studylog-md: interrupted; nothing was written")
         return EXIT_INTERRUPTED
     except StudylogError as exc:
-        err(f"studylog-md: error: {exc}")
+        err(f"studylog-md: error: {printable(str(exc))}")
         return exc.exit_code
     except BrokenPipeError:
         return EXIT_OK
@@ -222,7 +223,7 @@ def warn_problems(doc: Any) -> None:
     So that a listing or a count that misses it never looks complete.
     """
     for problem in doc.problems:
-        err(f"studylog-md: warning: {doc.path}:{problem.line}: {problem.message}")
+        err(printable(f"studylog-md: warning: {doc.path}:{problem.line}: {problem.message}"))
 
 
 STATUS_CHOICES = ("done", "todo", "in-progress", "unknown")

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from ..document.printable import printable
 from ._common import (
     EXIT_OK,
     EXIT_USER,
@@ -75,14 +76,14 @@ def _edit_file(
                 print_json(record)
                 return EXIT_OK
             out(_colour_diff(unified_diff(path, before, doc.dumps())), nl=False)
-            out(change.describe(path) + " (dry run: nothing written)")
+            out(printable(change.describe(path)) + " (dry run: nothing written)")
             return EXIT_OK
         with committing():
             write_back(snapshot, after_bytes, in_place=in_place)
             if fmt == "json":
                 print_json(change_record(path, change, doc, written=True))
             else:
-                out(change.describe(path))
+                out(printable(change.describe(path)))
     return EXIT_OK
 
 
@@ -108,10 +109,10 @@ def _colour_diff(diff: str) -> str:
 
 
 def _report_ambiguous(exc: Any, path: str) -> None:
-    err(f"studylog-md: error: {exc}")
+    err(f"studylog-md: error: {printable(str(exc))}")
     for entry in exc.candidates:
         section = " > ".join(entry.section) or "(top of file)"
-        err(f"  line {entry.line}: {entry.title}  [{section}]")
+        err(printable(f"  line {entry.line}: {entry.title}  [{section}]"))
     first = exc.candidates[0].line if exc.candidates else 1
     err(f"  pick one by its line: studylog-md toggle {path} --line {first}")
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..document.printable import printable
 from ._common import EXIT_OK, config_option, err, out
 from ._output import color_option, print_json, style, want_color
 
@@ -122,4 +123,4 @@ def _event_line(event: StatusEvent) -> str:
     change = ""
     if event.kind in ("reopened", "changed") and event.previous is not None:
         change = f"  [{event.previous.value} → {event.status.value}]"
-    return f"{event.date:%Y-%m-%d}  {event.title}  ({event.commit[:7]}){change}"
+    return f"{event.date:%Y-%m-%d}  {printable(event.title)}  ({event.commit[:7]}){change}"

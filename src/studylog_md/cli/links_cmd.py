@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..document.printable import printable
+
 # Where the cache lives is the library's answer (the language server's hover reads it too).
 from ..linkcheck.peek import CACHE_NAME, default_cache_path  # noqa: F401 - re-exported
 from ._common import EXIT_FINDINGS, EXIT_OK, WarnOnce, config_option, err, out
@@ -148,7 +150,7 @@ def check_links_cmd(
         try:
             items.append((read_document(path), path))
         except StudylogError as exc:
-            err(f"studylog-md: error: {exc}")
+            err(f"studylog-md: error: {printable(str(exc))}")
             code = max(code, exc.exit_code)
     if not items:
         return code

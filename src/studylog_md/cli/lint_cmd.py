@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..document.printable import printable
 from ._common import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -108,7 +109,7 @@ class _Session:
 
     def error(self, exc: Exception | str, code: int) -> None:
         """Report one file's failure on one line and remember the worst exit code."""
-        message = f"studylog-md: error: {exc}"
+        message = f"studylog-md: error: {printable(str(exc))}"
         # A broken configuration fails every file below it; say so once.
         if message not in self._errors_shown:
             self._errors_shown.add(message)
@@ -547,7 +548,7 @@ def _fix_file(path: str, session: _Session, config: Config, *, in_place: bool, q
         with committing():
             changed = result.count > 0 and write_back(snapshot, result.data, in_place=in_place)
             if changed:
-                (err if quiet else out)(f"Fixed {path} ({result.count})")
+                (err if quiet else out)(f"Fixed {printable(path)} ({result.count})")
     if changed:
         session.worse(EXIT_FINDINGS)
     session.findings.extend(result.remaining)
@@ -562,7 +563,7 @@ def _fix_dry_run(path: str, session: _Session, config: Config) -> None:
         text, _ = _lines.decode(result.data, shown)
         out(
             unified_diff(shown, result.doc.dumps(), text)
-            + f"Would fix {shown} ({result.count}); dry run: nothing written"
+            + f"Would fix {printable(shown)} ({result.count}); dry run: nothing written"
         )
         session.worse(EXIT_FINDINGS)
     session.findings.extend(result.remaining)
@@ -577,7 +578,7 @@ def _fix_stdin(session: _Session, config: Config) -> None:
     stream.write(result.data)
     stream.flush()
     if result.count:
-        err(f"Fixed {shown} ({result.count})")
+        err(f"Fixed {printable(shown)} ({result.count})")
         session.worse(EXIT_FINDINGS)
     print_findings(result.remaining, "text", color=False, to_stderr=True)
     if session.findings_fail and _failing(result.remaining):

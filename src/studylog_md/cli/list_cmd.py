@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..document.printable import printable
 from ._common import EXIT_OK, STATUS_CHOICES, config_option, err, out, read_document, warn_problems
 from ._output import color_option, print_json, style, want_color
 
@@ -41,7 +42,7 @@ def list_cmd(
         try:
             doc = read_document(path, max_bytes=max_bytes, warn=False)
         except StudylogError as exc:
-            err(f"studylog-md: error: {exc}")
+            err(f"studylog-md: error: {printable(str(exc))}")
             code = max(code, exc.exit_code)
             continue
         if not doc.entries and path in gathered.found:
@@ -83,8 +84,9 @@ def _print_text(rows: list[dict[str, object]], *, color: bool, many: bool) -> No
             heading = " > ".join(section) or "(top of file)"
             if many:
                 heading = f"{row['path']}: {heading}"
+            heading = printable(heading)  # titles and file names can hold terminal escapes
             out(style(heading, color, bold=True))
         status = str(row["status"])
         mark = _SYMBOL[status]
         mark = style(mark, color, fg=_COLOR[status])
-        out(f"  {str(row['line']).rjust(width)}  {mark} {row['title']}")
+        out(f"  {str(row['line']).rjust(width)}  {mark} {printable(str(row['title']))}")

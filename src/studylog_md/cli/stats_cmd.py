@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..document.printable import printable
 from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USER, committing, config_option, err, out
 from ._output import color_option, print_json, style, want_color
 
@@ -111,7 +112,7 @@ def stats_cmd(
             else:
                 stats = _count(path, by=by, max_bytes=max_bytes, quiet=found)
         except StudylogError as exc:
-            err(f"studylog-md: error: {exc}")
+            err(f"studylog-md: error: {printable(str(exc))}")
             code = max(code, exc.exit_code)
             continue
         if found and stats.counts.total == 0:
@@ -168,14 +169,14 @@ def _block(
             return stats, False
         update = update_block(doc, by=by)
         if not update.changed:
-            out(f"{path}: summary block is up to date")
+            out(f"{printable(path)}: summary block is up to date")
             return stats, False
         if not write:
-            out(f"{path}: summary block is stale; run: studylog-md stats --write {path}")
+            out(printable(f"{path}: summary block is stale; run: studylog-md stats --write {path}"))
             return stats, True
         with committing():
             write_back(snap, encode(update.text, doc.bom))
-            out(f"{path}: summary block updated")
+            out(f"{printable(path)}: summary block updated")
         return stats, False
 
     if not write:
@@ -203,10 +204,10 @@ def _outputs(report: Report, svg_path: str | None, badge_path: str | None, label
         try:
             write_output(path, text.encode("utf-8"))
         except WriteError as exc:
-            err(f"studylog-md: error: {exc}")
+            err(f"studylog-md: error: {printable(str(exc))}")
             code = EXIT_USER
             continue
-        out(f"wrote {path}")
+        out(f"wrote {printable(path)}")
     return code
 
 
@@ -318,8 +319,10 @@ def _label(section: tuple[str, ...], file: str | None, width: int | None) -> str
     """A section's heading path (with its file, for several files), at most ``width`` wide."""
     from ..progress.stats import display_width, truncate
 
+    # Headings and file names can hold terminal escapes: shown escaped, and measured so.
+    file = printable(file) if file else file
     prefix = f"{file}: " if file else ""
-    parts = list(section) or ["(top of file)"]
+    parts = [printable(part) for part in section] or ["(top of file)"]
     text = prefix + " › ".join(parts)
     if width is None:
         return text

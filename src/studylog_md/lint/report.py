@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
+from ..document.printable import printable
 from .diagnostic import Diagnostic, RuleMeta, Severity
 
 __all__ = [
@@ -85,16 +86,18 @@ def format_text(diags: Sequence[Diagnostic], *, color: bool = False, summary: bo
         return ""
     lines: list[str] = []
     for d in diags:
-        message = _one_line(d.message)
+        # File names and titles quoted in messages can hold terminal escapes.
+        message = printable(_one_line(d.message))
+        path = printable(d.path)
         if color:
             line = (
-                f"{_BOLD}{d.path}{_RESET}:{d.line}:{d.column}: "
+                f"{_BOLD}{path}{_RESET}:{d.line}:{d.column}: "
                 f"{_SEVERITY_COLOR[d.severity]}{d.code}{_RESET} {_DIM}{d.rule}{_RESET} {message}"
             )
             if d.fixable:
                 line += f" {_CYAN}[*]{_RESET}"
         else:
-            line = f"{d.path}:{d.line}:{d.column}: {d.code} {d.rule} {message}"
+            line = f"{path}:{d.line}:{d.column}: {d.code} {d.rule} {message}"
             if d.fixable:
                 line += " [*]"
         lines.append(line)

@@ -21,8 +21,9 @@ _RTL = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]"
 @cache
 def _suspicious() -> re.Pattern[str]:
     """Zero-width and bidirectional control characters (U+2060 WORD JOINER is left alone: it
-    is used on purpose to prevent line breaks). Compiled by the first non-ASCII text."""
-    return re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+    is used on purpose to prevent line breaks), and C0/C1 control characters other than TAB
+    (ESC starts a terminal escape sequence). Compiled by the first text that needs it."""
+    return re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 _NAMES = {
@@ -32,6 +33,13 @@ _NAMES = {
     "\u200e": "LEFT-TO-RIGHT MARK",
     "\u200f": "RIGHT-TO-LEFT MARK",
     "\ufeff": "ZERO WIDTH NO-BREAK SPACE (a byte order mark inside the text)",
+    # unicodedata has no names for control characters.
+    "\x00": "NULL",
+    "\x07": "BELL",
+    "\x08": "BACKSPACE",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+    "\x9b": "CONTROL SEQUENCE INTRODUCER",
 }
 
 
@@ -94,6 +102,10 @@ def _legitimate(text: str, index: int) -> bool:
     return False
 
 
+def _is_control(ch: str) -> bool:
+    return ch < " " or "\x7f" <= ch <= "\x9f"
+
+
 def _describe(ch: str) -> str:
     name = _NAMES.get(ch) or unicodedata.name(ch, "")
     return f"U+{ord(ch):04X} {name}".rstrip()
@@ -103,7 +115,7 @@ def _describe(ch: str) -> str:
     "SL019",
     "suspicious-characters",
     Severity.WARNING,
-    "Zero-width or bidirectional control characters in a title, heading or URL.",
+    "Zero-width, bidirectional or C0/C1 control characters in a title, heading or URL.",
     fixable=True,
 )
 def suspicious_characters(ctx: LintContext) -> Iterator[Diagnostic]:
@@ -111,7 +123,7 @@ def suspicious_characters(ctx: LintContext) -> Iterator[Diagnostic]:
     seen: set[tuple[int, int]] = set()
     for line, start, end, what in _spans(ctx):
         text = lines[line][start:end]
-        if text.isascii():
+        if text.isascii() and text.isprintable():
             continue
         suspicious = _suspicious()
         if not suspicious.search(text):
@@ -128,14 +140,17 @@ def suspicious_characters(ctx: LintContext) -> Iterator[Diagnostic]:
                 fix = Fix(
                     "remove the invisible character", (ctx.replace(line, column, column + 1, ""),)
                 )
-            yield ctx.report(
-                "suspicious-characters",
-                line + 1,
-                column + 1,
-                f"invisible character {_describe(ch)} in this {what}; delete it "
-                "(it breaks search, duplicate detection and links)",
-                fix=fix,
-            )
+            if _is_control(ch):
+                message = (
+                    f"control character {_describe(ch)} in this {what}; delete it (it can "
+                    "rewrite what a terminal shows, and breaks search and links)"
+                )
+            else:
+                message = (
+                    f"invisible character {_describe(ch)} in this {what}; delete it "
+                    "(it breaks search, duplicate detection and links)"
+                )
+            yield ctx.report("suspicious-characters", line + 1, column + 1, message, fix=fix)
 
 
 def _spans(ctx: LintContext) -> Iterator[tuple[int, int, int, str]]:
