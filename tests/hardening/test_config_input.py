@@ -61,14 +61,15 @@ def test_a_reversed_range_is_a_config_error_naming_the_key(tmp_path: Path) -> No
 
 # --- item 21: max-bytes from the configuration, for every command that reads a log ---------
 
+# Each command line, with the file name in its place.
 _READERS = [
-    ("list",),
-    ("stats",),
-    ("lint",),
-    ("check-links",),
-    ("toggle", "U-Net"),
-    ("add", "--section", "Papers", "--title", "New"),
-    ("stats", "--write"),
+    ("list", "log.md"),
+    ("stats", "log.md"),
+    ("lint", "log.md"),
+    ("check-links", "log.md"),
+    ("toggle", "log.md", "U-Net"),
+    ("add", "log.md", "--section", "Papers", "--title", "New"),
+    ("stats", "--write", "log.md"),
 ]
 
 
@@ -77,11 +78,7 @@ def test_max_bytes_from_the_config_is_honoured(tmp_path: Path, command: tuple[st
     log = write_log(tmp_path / "log.md")
     _config(tmp_path, "max-bytes = 100\n")
     before = FileState.of(log)
-    if command[0] == "stats":
-        args = (*command, "log.md")
-    else:
-        args = (command[0], "log.md", *command[1:])
-    result = run_cli(*args, cwd=tmp_path)
+    result = run_cli(*command, cwd=tmp_path)
     assert_user_error(result, "over the limit of 100 bytes")
     assert result.stdout == "", result.describe()
     assert_untouched(log, before)
