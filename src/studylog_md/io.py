@@ -48,20 +48,25 @@ def load(
 
 
 def save(doc: Document, path: str | os.PathLike[str] | None = None) -> bool:
-    """Write ``doc`` atomically. Returns False when nothing changed on disk."""
+    """Write ``doc`` atomically. Returns False when nothing changed on disk.
+
+    Every failure is a :class:`~studylog_md.errors.StudylogError` (a :class:`WriteError`, or a
+    :class:`FileChangedError` when the file changed since it was read), never a bare
+    ``OSError``. A new file goes through the same writer as every other
+    (:func:`studylog_md.safe_write.write_file`); a dangling symbolic link is refused, not
+    replaced by a regular file.
+    """
     from .errors import WriteError
-    from .safe_write import Snapshot, editing, write_back
+    from .safe_write import Snapshot, editing, write_back, write_file
 
     data = doc.to_bytes()
     target = path if path is not None else doc.path
     if target is None:
         raise WriteError("this document was not loaded from a file; give save() a path")
     snapshot = doc.snapshot
-    if path is not None and (
-        not isinstance(snapshot, Snapshot) or Path(path).resolve() != snapshot.target
-    ):
-        if not Path(path).exists():
-            _write_new(Path(path), data)
+    if path is not None and (not isinstance(snapshot, Snapshot) or _real(path) != snapshot.target):
+        if not os.path.exists(path):  # missing, or a dangling link (write_file refuses it)
+            write_file(path, data, create=True)
             return True
         with editing(path) as fresh:
             return write_back(fresh, data)
@@ -79,30 +84,9 @@ def save(doc: Document, path: str | os.PathLike[str] | None = None) -> bool:
         return write_back(fresh, data)
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Create a new file atomically (temp file in the same folder, then rename)."""
-    import tempfile
-
-    from .errors import WriteError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+def _real(path: str | os.PathLike[str]) -> Path | None:
+    """The real file behind ``path``; None for a symbolic link loop (reading it will say so)."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise WriteError(f"could not write {path}: {exc.strerror or exc}", str(path)) from exc
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        return Path(path).resolve()
+    except (RuntimeError, OSError):
+        return None

@@ -36,6 +36,7 @@ __all__ = [
     "editing",
     "read_file",
     "write_back",
+    "write_file",
 ]
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
@@ -128,6 +129,7 @@ def editing(
     another process holds the lock for longer than ``lock_timeout`` seconds.
     """
     shown = os.fspath(path)
+    _refuse_special(shown)
     deadline = time.monotonic() + max(lock_timeout, 0.0)
     while True:
         target = _resolve(path)
@@ -214,6 +216,55 @@ def _resolve(path: str | os.PathLike[str]) -> Path:
         raise InputError(
             f"{os.fspath(path)}: symbolic link loop; point the link at a real file", os.fspath(path)
         ) from exc
+
+
+# Pseudo-file systems: a path through them (/dev/stdin -> /proc/self/fd/0 -> a pipe, or the
+# file the shell redirected) is not a file the user meant to edit in place.
+_SPECIAL_ROOTS = ("/dev/", "/proc/")
+
+
+def _refuse_special(shown: str) -> None:
+    """Refuse an edit through ``/dev`` or ``/proc`` (``toggle /dev/stdin < log.md``)."""
+    hop = os.path.abspath(shown)
+    for _ in range(40):
+        if hop.startswith(_SPECIAL_ROOTS) or hop in ("/dev", "/proc"):
+            try:
+                st = os.stat(shown)
+            except OSError:
+                st = None
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                # /dev/zero, or /dev/stdin on a pipe: say what it is.
+                _check_kind_and_size(st, shown, DEFAULT_MAX_BYTES)
+            root = "/" + hop.split("/")[1]
+            raise InputError(
+                f"{shown} is not a regular file (it leads into {root}: a device, a pipe or "
+                "another program's file); give the path of the Markdown file itself",
+                shown,
+            )
+        try:
+            parent = os.path.realpath(os.path.dirname(hop))
+        except OSError:
+            return
+        hop = os.path.join(parent, os.path.basename(hop))
+        if not os.path.islink(hop):
+            if hop.startswith(_SPECIAL_ROOTS):
+                continue  # a folder link led there: refused on the next turn
+            return
+        try:
+            hop = os.path.join(parent, os.readlink(hop))
+        except OSError:
+            return
+        hop = os.path.abspath(hop)
+
+
+def _dangling_target(shown: str) -> str | None:
+    """What a dangling symbolic link at ``shown`` points to; None when it is not one."""
+    if os.path.islink(shown) and not os.path.exists(shown):
+        try:
+            return os.readlink(shown)
+        except OSError:
+            return None
+    return None
 
 
 def _open_regular(shown: str, target: Path, max_bytes: int) -> int:
@@ -402,8 +453,26 @@ def _check_unchanged(snapshot: Snapshot, shown: str) -> os.stat_result:
 def _replace_atomically(
     snapshot: Snapshot, new_data: bytes, current: os.stat_result, shown: str
 ) -> None:
-    """Temp file in the same folder, fsync, same mode/owner, ``os.replace``, fsync folder."""
-    target = snapshot.target
+    """Temp file in the same folder, fsync, same mode/owner, re-check, ``os.replace``."""
+    _commit(snapshot.target, new_data, current, shown, check=snapshot)
+
+
+def _commit(
+    target: Path,
+    new_data: bytes,
+    current: os.stat_result | None,
+    shown: str,
+    *,
+    check: Snapshot | None,
+) -> None:
+    """The one atomic write: temp file beside ``target``, fsync, mode, rename, fsync folder.
+
+    ``current`` is the stat of the file being replaced (its mode and owner are copied), or
+    None for a new file: then the temp file is created with ``0666`` and the kernel applies
+    the umask, and it is *linked* into place, which fails rather than overwrite a file that
+    appeared meanwhile. ``check`` is the snapshot to compare the file with just before the
+    rename (edits); None for generated files.
+    """
     temp: str | None = None
     replaced = False
     try:
@@ -414,7 +483,7 @@ def _replace_atomically(
         for _ in range(100):
             temp = _temp_name(target)
             try:
-                fd = os.open(temp, _TEMP_FLAGS, 0o600)
+                fd = os.open(temp, _TEMP_FLAGS, 0o600 if current is not None else 0o666)
                 break
             except FileExistsError:
                 temp = None  # somebody else's file: never ours to delete
@@ -423,14 +492,24 @@ def _replace_atomically(
         try:
             _write_all(fd, new_data)
             os.fsync(fd)
-            _copy_owner(fd, current)
-            # The mode currently on disk (not the one at read time) so that a chmod made
-            # meanwhile, which does not change mtime, is kept too. chmod after chown: chown
-            # clears the set-user-ID bit.
-            os.fchmod(fd, stat.S_IMODE(current.st_mode))
+            if current is not None:
+                _copy_owner(fd, current)
+                # The mode currently on disk (not the one at read time) so that a chmod made
+                # meanwhile, which does not change mtime, is kept too. chmod after chown:
+                # chown clears the set-user-ID bit.
+                os.fchmod(fd, stat.S_IMODE(current.st_mode))
         finally:
             os.close(fd)
-        os.replace(temp, target)
+        # Writing and syncing the temporary file takes milliseconds, and a program that does
+        # not take our lock (an editor, `echo >> log.md`) may have changed the file meanwhile:
+        # look again, as late as possible. What remains is the time between this check and
+        # the rename (microseconds; see docs/safe-writes.md).
+        if check is not None:
+            _check_unchanged(check, shown)
+        if current is None:
+            _link_new(temp, target, shown)
+        else:
+            os.replace(temp, target)
         replaced = True
     except BaseException as exc:
         # No function call may come before the protected loop: CPython runs a pending
@@ -451,7 +530,90 @@ def _replace_atomically(
         if isinstance(exc, OSError):
             raise _write_error(exc, shown) from exc
         raise
+    if current is None:
+        # The new name is in place; the temporary one goes (a leftover is only a second
+        # name for the same bytes, so failing here is not worth an error).
+        while True:
+            try:
+                os.unlink(temp)
+            except KeyboardInterrupt:
+                continue
+            except OSError:
+                pass
+            break
     _fsync_folder(target.parent)
+
+
+def _link_new(temp: str, target: Path, shown: str) -> None:
+    """Give the finished temp file its real name, never overwriting a file that appeared."""
+    try:
+        os.link(temp, target)
+    except FileExistsError as exc:
+        raise FileChangedError(
+            f"{shown} was created by someone else meanwhile; nothing was written", shown
+        ) from exc
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+            raise
+        # A file system without hard links (FAT, some FUSE mounts): a rename after a last
+        # look is the best it allows.
+        if os.path.lexists(target):
+            raise FileChangedError(
+                f"{shown} was created by someone else meanwhile; nothing was written", shown
+            ) from exc
+        os.rename(temp, target)
+
+
+def write_file(path: str | os.PathLike[str], data: bytes, *, create: bool = False) -> None:
+    """Write a whole generated file (a chart, a badge, a new log) atomically.
+
+    The bytes go to a temporary file beside the target, are synced, and then take its place
+    in one step, so a reader sees the old file or the new one, never half of one. An existing
+    file is replaced and keeps its mode (and, for root, its owner); a symbolic link stays a
+    link and its target is replaced. A new file gets ``0666`` less the umask, applied by the
+    kernel when the temporary file is created (reading the umask would mean setting it,
+    which races with every other thread of the process).
+
+    With ``create=True`` the file must not exist: one that appears meanwhile is never
+    overwritten (:class:`FileChangedError`). A dangling symbolic link is refused rather than
+    replaced by a regular file. Every failure is a :class:`WriteError` naming the path;
+    nothing is left behind.
+    """
+    shown = os.fspath(path)
+    _refuse_special(shown)
+    link_target = _dangling_target(shown)
+    if link_target is not None:
+        raise WriteError(
+            f"{shown} is a symbolic link to {link_target}, which does not exist; nothing was "
+            "written. Create the file it points to, or remove the link, then write again",
+            shown,
+        )
+    target = _resolve(path)
+    try:
+        current: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise _write_error(exc, shown) from exc
+    if current is not None:
+        if create:
+            raise FileChangedError(f"{shown} already exists; nothing was written", shown)
+        if not stat.S_ISREG(current.st_mode):
+            kind = _KIND.get(stat.S_IFMT(current.st_mode), "not a regular file")
+            raise WriteError(f"could not write {shown}: it is {kind}; give a file name", shown)
+    try:
+        folder = os.stat(target.parent)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise WriteError(
+                f"could not write {shown}: the folder {target.parent} does not exist; "
+                "create it first",
+                shown,
+            ) from exc
+        raise _write_error(exc, shown) from exc
+    if not stat.S_ISDIR(folder.st_mode):
+        raise WriteError(f"could not write {shown}: {target.parent} is not a folder", shown)
+    _commit(target, data, current, shown, check=None)
 
 
 def _temp_name(target: Path) -> str:

@@ -6,7 +6,7 @@ one, acts: it sends itself a real SIGINT (``signal.raise_signal``: Python's own 
 it into KeyboardInterrupt right there, as a Ctrl-C arriving at that instant would), a SIGINT
 through C's ``raise()`` (Python notices it only after the audited operation, as it would a
 Ctrl-C that lands during the system call), or it
-changes the file the way another program would (an editor saving, ``rm``, ``mv``).
+changes the file the way another program would (an editor saving, ``>>``, ``rm``, ``mv``).
 
 Nothing in studylog-md is replaced or mocked: the hook only chooses *when* the outside world
 interferes, which a test could otherwise only hit by luck.
@@ -65,6 +65,10 @@ def act():
             handle.seek(0)
             handle.write(data.replace(b"segmentation", b"Segmentation"))
         os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    elif action == "append":
+        # Another program appending a line without taking our lock (`echo ... >> log.md`).
+        with open(target, "ab") as handle:
+            handle.write(b"- [ ] Appended by another program\n")
     elif action == "delete":
         os.unlink(target)
     elif action == "replace":

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from ..document.printable import printable
-from ._common import EXIT_FINDINGS, EXIT_OK, EXIT_USER, committing, config_option, err, out
+from ._common import EXIT_FINDINGS, EXIT_OK, committing, config_option, err, out
 from ._output import color_option, print_json, style, want_color
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -188,7 +184,7 @@ def _block(
 
 
 def _outputs(report: Report, svg_path: str | None, badge_path: str | None, label: str) -> int:
-    from ..errors import WriteError
+    from ..errors import StudylogError
     from ..progress import badge, svg
 
     code = EXIT_OK
@@ -203,51 +199,19 @@ def _outputs(report: Report, svg_path: str | None, badge_path: str | None, label
             continue
         try:
             write_output(path, text.encode("utf-8"))
-        except WriteError as exc:
+        except StudylogError as exc:
             err(f"studylog-md: error: {printable(str(exc))}")
-            code = EXIT_USER
+            code = max(code, exc.exit_code)
             continue
         out(f"wrote {printable(path)}")
     return code
 
 
 def write_output(path: str, data: bytes) -> None:
-    """Write a generated file atomically: a temporary file beside it, then ``os.replace``.
+    """Write a generated file (the chart, the badge) through the one atomic writer."""
+    from ..safe_write import write_file
 
-    A reader (a web server, a browser refreshing the chart) sees the old file or the new one,
-    never half of one. An existing file keeps its permission bits; a new one gets the usual
-    ``0666 & ~umask``.
-    """
-    from ..errors import WriteError
-
-    target = Path(path)
-    try:
-        mode = target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    except OSError as exc:
-        raise WriteError(f"could not write {path}: {exc.strerror}", path) from exc
-    folder = target.parent
-    temp: str | None = None
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-        temp = None
-    except OSError as exc:
-        raise WriteError(
-            f"could not write {path}: {exc.strerror or exc}; the old file is untouched", path
-        ) from exc
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+    write_file(path, data)
 
 
 # -- text output -------------------------------------------------------------------------------
