@@ -59,34 +59,61 @@ def _write(stream: Any, text: str) -> None:
     stream.flush()
 
 
+class _Writes:
+    """What this process has written so far, so that an interrupt is reported truthfully.
+
+    ``started`` counts writes that began (inside :func:`committing`), ``finished`` those whose
+    outcome was printed. An interrupt can land anywhere, including just after a
+    ``committing`` block, between two files of ``fix``, or while the signal handler is being
+    put back; ``run()`` words its message from these counts, not from where it thinks the
+    interrupt landed.
+    """
+
+    started = 0
+    finished = 0
+
+
 @contextmanager
 def committing() -> Iterator[None]:
     """Hold Ctrl-C from the start of a write until its outcome has been printed.
 
-    ``run()`` answers a KeyboardInterrupt with "nothing was written", which is only true
-    before the commit: one that lands just after ``os.replace`` (in the folder fsync, or
-    before the success line is printed) would say so over a file that had been replaced.
-    Inside this block a Ctrl-C is only recorded; the write finishes (milliseconds), its
+    A Ctrl-C inside this block is only recorded; the write finishes (milliseconds), its
     outcome is printed, and the command then exits 130 saying that it stands. Outside the
-    main thread, or when someone else handles SIGINT, this does nothing.
+    main thread, or when someone else handles SIGINT, the signal is not held, but the write
+    is still recorded so that ``run()`` never says "nothing was written" after it.
     """
     import signal
     import threading
 
+    _Writes.started += 1
     if threading.current_thread() is not threading.main_thread() or (
         signal.getsignal(signal.SIGINT) is not signal.default_int_handler
     ):
         yield
+        _Writes.finished += 1
         return
     hits: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: hits.append(signum))
     try:
         yield
+        _Writes.finished += 1
     finally:
         signal.signal(signal.SIGINT, previous)
     if hits:
         err("studylog-md: interrupted after the write; what is reported above was done")
         raise SystemExit(EXIT_INTERRUPTED)
+
+
+def _interrupted() -> str:
+    """The message for an interrupt: true whatever has been written before it."""
+    if _Writes.started == 0:
+        return "studylog-md: interrupted; nothing was written"
+    if _Writes.started == _Writes.finished:
+        return "studylog-md: interrupted; the changes reported above were written, nothing else"
+    return (
+        "studylog-md: interrupted during a write; each file is either as it was or fully "
+        "written, never half-written (see the lines above for those that were)"
+    )
 
 
 def run(command: click.Command, argv: list[str] | None = None) -> int:
@@ -98,11 +125,8 @@ def run(command: click.Command, argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_USER
-    except click.exceptions.Abort:
-        err("studylog-md: interrupted; nothing was written")
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
-        err("studylog-md: interrupted; nothing was written")
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        err(_interrupted())
         return EXIT_INTERRUPTED
     except StudylogError as exc:
         err(f"studylog-md: error: {printable(str(exc))}")
