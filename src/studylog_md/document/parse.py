@@ -145,6 +145,11 @@ _HEADER_WORD = re.compile(r"[\w?✓✔✅☑]+")
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    return make_parser()
+
+
+def make_parser(*, fast_items: bool = True) -> MarkdownIt:
+    """Our block parser; ``fast_items=False`` leaves out the task-item shortcut (for tests)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -157,11 +162,11 @@ def _parser() -> MarkdownIt:
     md.enable("table")
     # Block structure only: inline parsing is ours, and only where an entry needs it.
     md.disable(["inline", "text_join"])
-    _watch_nesting(md)
+    _watch_nesting(md, fast_items=fast_items)
     return md
 
 
-def _watch_nesting(md: MarkdownIt) -> None:
+def _watch_nesting(md: MarkdownIt, *, fast_items: bool = True) -> None:
     """Record where markdown-it-py gives up on content nested deeper than ``maxNesting``.
 
     Its block tokenizer silently skips the rest of a container once the nesting level reaches
@@ -169,7 +174,10 @@ def _watch_nesting(md: MarkdownIt) -> None:
     a list ten levels deep would hide every later table. The wrapper notes the first skipped
     line in ``env`` so the document can report it.
     """
+    from ._fast_items import _list_rule, simple_paragraph
+
     original = md.block.tokenize
+    list_rule = _list_rule()
 
     def tokenize(state: Any, start_line: int, end_line: int) -> None:
         if state.level >= state.md.options.maxNesting:
@@ -177,6 +185,8 @@ def _watch_nesting(md: MarkdownIt) -> None:
             if line < end_line and state.sCount[line] >= state.blkIndent:
                 skipped = state.env.setdefault("skipped_lines", [])
                 skipped.append(line)
+        elif fast_items and simple_paragraph(state, start_line, end_line, list_rule):
+            return  # a one-line task item: its paragraph without the whole rule chain
         original(state, start_line, end_line)
 
     md.block.tokenize = tokenize  # type: ignore[method-assign,assignment]
