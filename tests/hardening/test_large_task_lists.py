@@ -10,13 +10,20 @@ timings themselves are in ``benchmarks/run.py`` (the ``task list`` rows).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shared_paths import CORPUS
 
-from studylog_md.document.parse import make_parser
+from studylog_md import loads
+from studylog_md.document._fast_items import expand_run
+from studylog_md.document._inline import normalize_label
+from studylog_md.document._lines import split_lines
+from studylog_md.document.markers import DEFAULT_VOCABULARY
+from studylog_md.document.model import Document
+from studylog_md.document.parse import _Builder, make_parser
 
 from ._cli import run_cli
 
@@ -26,9 +33,27 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _tokens(text: str, fast: bool) -> list[tuple[object, ...]]:
-    tokens = (FAST if fast else PLAIN).parse(text, {})
+    tokens = []
+    lines = text.split("\n")
+    for token in (FAST if fast else PLAIN).parse(text, {}):
+        # A run of task items is one token standing for five per item: compare those.
+        tokens += expand_run(token, lines) if token.type == "task_run" else [token]
     return [
-        (t.type, t.tag, t.nesting, t.map, t.content, t.markup, t.info, t.meta, t.hidden, t.level)
+        (
+            t.type,
+            t.tag,
+            t.nesting,
+            t.map,
+            t.content,
+            t.markup,
+            t.info,
+            t.meta,
+            t.hidden,
+            t.level,
+            t.attrs,
+            t.children,
+            t.block,
+        )
         for t in tokens
     ]
 
@@ -74,10 +99,40 @@ _LINE = st.one_of(
 )
 
 
+# A run of one-line task items long enough for the run shortcut (``MIN_RUN``), its marker,
+# indentation and checkboxes varied.
+_RUN = st.builds(
+    lambda indent, marker, count, checks: [
+        f"{indent}{marker} [{'x' if check else ' '}] Item {i}"
+        for i, check in zip(range(count), checks * count, strict=False)
+    ],
+    st.sampled_from(["", " ", "   "]),
+    st.sampled_from(["-", "*", "+"]),
+    st.integers(14, 22),
+    st.lists(st.booleans(), min_size=1, max_size=3),
+)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_LINE, min_size=1, max_size=12))
 def test_the_shortcut_gives_markdown_it_pys_tokens(lines: list[str]) -> None:
     assert_same_tokens("\n".join(lines) + "\n")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(_LINE, max_size=4),
+    _RUN,
+    st.lists(_LINE, max_size=6),
+    st.sampled_from(["", "> ", "  ", "- "]),
+)
+def test_the_run_shortcut_gives_markdown_it_pys_tokens(
+    before: list[str], run: list[str], after: list[str], prefix: str
+) -> None:
+    lines = [*before, *run, *after]
+    # Also inside a blockquote, indented under a list item, or as a nested list.
+    text = "\n".join(lines if not prefix else [lines[0], *(prefix + line for line in lines)])
+    assert_same_tokens(text + "\n")
 
 
 @pytest.mark.parametrize(
@@ -100,6 +155,44 @@ def test_the_shortcut_on_known_shapes(text: str) -> None:
     assert_same_tokens(text)
 
 
+def _documents(text: str) -> tuple[Document, Document]:
+    """``text`` read as usual, and read from the plain parser's tokens (no shortcut)."""
+    fast = loads(text)
+    lines, endings = split_lines(text)
+    plain = Document(lines=lines, endings=endings, vocabulary=DEFAULT_VOCABULARY)
+    env: dict[str, Any] = {}
+    tokens = PLAIN.parse("\n".join(lines), env)
+    plain.references = {  # as build() does
+        normalize_label(label): ref["href"] for label, ref in env.get("references", {}).items()
+    }
+    _Builder(plain, DEFAULT_VOCABULARY).run(tokens)
+    return fast, plain
+
+
+def assert_same_document(text: str) -> None:
+    fast, plain = _documents(text)
+    assert [e.to_dict() for e in fast.entries] == [e.to_dict() for e in plain.entries]
+    assert fast.blocks == plain.blocks
+    assert [s.path for s in fast.sections] == [s.path for s in plain.sections]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(_LINE, max_size=3),
+    _RUN,
+    st.lists(_LINE, max_size=4),
+    st.sampled_from(["", "> ", "- [ ] Parent\n  "]),
+)
+def test_the_run_shortcut_gives_the_same_document(
+    before: list[str], run: list[str], after: list[str], prefix: str
+) -> None:
+    body = "\n".join([*before, *run, *after])
+    if prefix:
+        head, _, indent = prefix.rpartition("\n")
+        body = (head + "\n" if head else "") + "\n".join(indent + line for line in body.split("\n"))
+    assert_same_document("# Log\n\n" + body + "\n")
+
+
 def _markdown_files() -> list[Path]:
     files = sorted(FIXTURES.rglob("*.md"))
     if CORPUS.is_dir():
@@ -111,7 +204,9 @@ def test_the_shortcut_on_the_fixtures_and_the_corpus() -> None:
     files = _markdown_files()
     assert files
     for path in files:
-        assert_same_tokens(path.read_bytes().decode("utf-8", "replace").replace("\ufeff", ""))
+        text = path.read_bytes().decode("utf-8", "replace").replace("\ufeff", "")
+        assert_same_tokens(text)
+        assert_same_document(text)
 
 
 @pytest.mark.slow

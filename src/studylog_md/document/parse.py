@@ -139,7 +139,15 @@ CATEGORY_HEADERS = frozenset(
 GENERATED_START = "<!-- studylog-md:stats -->"
 GENERATED_END = "<!-- /studylog-md:stats -->"
 
-_TASK_BOX = r"(?:[-+*]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])"  # compiled on first use
+_TASK_BOX = r"(?:[-+*]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])"
+
+
+@lru_cache(maxsize=1)
+def _task_box() -> re.Pattern[str]:
+    """Compiled on first use (start-up of the hook)."""
+    return re.compile(_TASK_BOX)
+
+
 _HEADER_WORD = re.compile(r"[\w?✓✔✅☑]+")
 
 
@@ -162,6 +170,11 @@ def make_parser(*, fast_items: bool = True) -> MarkdownIt:
     md.enable("table")
     # Block structure only: inline parsing is ours, and only where an entry needs it.
     md.disable(["inline", "text_join"])
+    if fast_items:
+        from ._fast_items import fast_list
+
+        rule = md.block.ruler.__rules__[md.block.ruler.__find__("list")]
+        md.block.ruler.at("list", fast_list(rule.fn), {"alt": list(rule.alt)})
     _watch_nesting(md, fast_items=fast_items)
     return md
 
@@ -290,6 +303,8 @@ class _Builder:
             elif kind == "list_item_close":
                 container.pop()
                 items.pop()
+            elif kind == "task_run":
+                self._task_run(tok, items)
             elif kind == "blockquote_open":
                 container.append("blockquote")
             elif kind == "blockquote_close":
@@ -320,12 +335,24 @@ class _Builder:
         self.doc.sections.append(section)
 
     # -- task lists -----------------------------------------------------------------------
+    def _task_run(self, tok: Token, items: list[tuple[str, str | None]]) -> None:
+        """The items of a run of one-line task items (one token for all; see _fast_items)."""
+        assert tok.map is not None
+        blocks = self.doc.blocks
+        for index, checked in zip(range(*tok.map), tok.meta["checked"], strict=True):
+            self._task_item(index, bool(checked), items)
+            blocks.append(Block("paragraph", index, index + 1))
+
     def _list_item(self, tok: Token, items: list[tuple[str, str | None]]) -> tuple[str, str | None]:
         assert tok.map is not None
-        line_index = tok.map[0]
-        line = self.doc.lines[line_index]
         checked = tok.meta.get("checked") if tok.meta else None
-        box = re.search(_TASK_BOX, line) if checked is not None else None
+        return self._task_item(tok.map[0], checked, items)
+
+    def _task_item(
+        self, line_index: int, checked: bool | None, items: list[tuple[str, str | None]]
+    ) -> tuple[str, str | None]:
+        line = self.doc.lines[line_index]
+        box = _task_box().search(line) if checked is not None else None
         if box is None:
             text = _first_line_text(line)
             return ("item", _inline.scan(text, self.doc.references).text if text else None)
