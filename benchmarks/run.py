@@ -65,6 +65,9 @@ JUDGED_FROM = 10_000
 FILES_ENTRIES = 40  # entries per file: a course's log, a README of links
 BREAK_EVEN_COUNTS = (4, 8, 16, 32, 64, 128)
 PER_FILE_SAMPLE = 40  # single-file processes timed to estimate "a process per file"
+# Issue 17, item 11: a task list costs at most twice a table log per MB, and its peak memory
+# stays within markdown-it-py's own parse of it.
+TASK_LIST_PER_MB_TARGET = 2.0
 TARGETS = {
     "loads+entries": LOADS_TARGET,
     "toggle end to end": TOGGLE_TARGET,
@@ -869,10 +872,76 @@ def metadata(sizes: Sequence[int], settings: Settings) -> dict[str, Any]:
     }
 
 
+def task_list(count: int) -> str:
+    """A task list of ``count`` short items (about 14 bytes a line, as in issue 17, item 11)."""
+    lines = ["# Tasks", ""]
+    lines += [f"- [{'x' if i % 3 == 0 else ' '}] t{i:06d}" for i in range(count)]
+    return "\n".join(lines) + "\n"
+
+
+def task_lists(report: Report, sizes: Sequence[int], settings: Settings) -> None:
+    """loads+entries of a task list against a table log of the same size, per MB; memory."""
+    from studylog_md import loads
+
+    table = generate(max(sizes))
+    # As many items as make the task list as big as the table log, in bytes.
+    tasks = task_list(max(1, len(table.encode()) // 14))
+    samples = time_interleaved(
+        {
+            "table": lambda: read_entries(loads(table)),
+            "tasks": lambda: read_entries(loads(tasks)),
+        },
+        settings,
+    )
+    per_mb = {
+        name: samples[name].median / (len(text.encode()) / 1e6)
+        for name, text in (("table", table), ("tasks", tasks))
+    }
+    cpu_per_mb = {
+        name: samples[name].cpu_median / (len(text.encode()) / 1e6)
+        for name, text in (("table", table), ("tasks", tasks))
+    }
+    label = f"{len(tasks.encode()) / 1e6:.1f} MB"
+    report.add(
+        Row(
+            "task list loads+entries per MB",
+            label,
+            per_mb["tasks"],
+            per_mb["table"],
+            "s",
+            "table log per MB",
+            ratio=per_mb["tasks"] / per_mb["table"],
+            target=TASK_LIST_PER_MB_TARGET,
+            runs=len(samples["tasks"].wall),
+            cpu_ratio=cpu_per_mb["tasks"] / cpu_per_mb["table"],
+        )
+    )
+    if max(sizes) > settings.memory_max_size:
+        report.skip("peak memory task list", label, "larger than --memory-max-size")
+        return
+    base = peak_memory(lambda: _markdown_it()(tasks))
+    ours = peak_memory(lambda: loads(tasks))
+    mib = 1024 * 1024
+    report.add(
+        Row(
+            "peak memory task list",
+            label,
+            ours / mib,
+            base / mib,
+            "MiB",
+            "markdown-it parse peak",
+            ratio=ours / base,
+            target=MEMORY_TARGET,
+            runs=1,
+        )
+    )
+
+
 def run(sizes: Sequence[int], settings: Settings) -> Report:
     """Take every measurement; the report."""
     report = Report()
     in_process(report, sizes, settings)
+    task_lists(report, sizes, settings)
     if settings.process:
         whole_process(report, settings)
         if settings.server:
