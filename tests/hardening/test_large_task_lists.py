@@ -33,7 +33,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _tokens(text: str, fast: bool) -> list[tuple[object, ...]]:
-    tokens = []
+    tokens: list[Any] = []
     lines = text.split("\n")
     for token in (FAST if fast else PLAIN).parse(text, {}):
         # A run of task items is one token standing for five per item: compare those.
