@@ -193,15 +193,7 @@ def test_the_run_shortcut_gives_the_same_document(
     assert_same_document("# Log\n\n" + body + "\n")
 
 
-def _markdown_files() -> list[Path]:
-    files = sorted(FIXTURES.rglob("*.md"))
-    if CORPUS.is_dir():
-        files += sorted(CORPUS.rglob("*.md"))
-    return files
-
-
-def test_the_shortcut_on_the_fixtures_and_the_corpus() -> None:
-    files = _markdown_files()
+def _check_files(files: list[Path]) -> None:
     assert files
     for path in files:
         text = path.read_bytes().decode("utf-8", "replace").replace("\ufeff", "")
@@ -209,15 +201,27 @@ def test_the_shortcut_on_the_fixtures_and_the_corpus() -> None:
         assert_same_document(text)
 
 
+def test_the_shortcut_on_the_fixtures() -> None:
+    _check_files(sorted(FIXTURES.rglob("*.md")))
+
+
+@pytest.mark.slow
+def test_the_shortcut_on_the_corpus() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not here")
+    _check_files(sorted(CORPUS.rglob("*.md")))
+
+
 @pytest.mark.slow
 def test_a_million_line_task_list_is_read_whole(tmp_path: Path) -> None:
     lines = ["# Tasks", ""]
-    lines += [f"- [{'x' if i % 3 == 0 else ' '}] Task number {i}" for i in range(1_000_000)]
+    # 14 bytes a line, 14 MB in all: under the default limit, as in the issue.
+    lines += [f"- [{'x' if i % 3 == 0 else ' '}] t{i:06d}" for i in range(1_000_000)]
     log = tmp_path / "tasks.md"
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = run_cli("stats", "--format", "json", str(log), timeout=120)
     assert done.returncode == 0, done.describe()
     assert '"done": 333334' in done.stdout and '"todo": 666666' in done.stdout, done.describe()
-    toggled = run_cli("toggle", str(log), "Task number 999999", timeout=120)
+    toggled = run_cli("toggle", str(log), "t999999", timeout=120)
     assert toggled.returncode == 0, toggled.describe()
-    assert log.read_bytes().endswith(b"- [x] Task number 999999\n")
+    assert log.read_bytes().endswith(b"- [ ] t999999\n")  # it was done (999999 % 3 == 0)
