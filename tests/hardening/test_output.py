@@ -100,8 +100,8 @@ def test_stats_escapes_headings_and_file_names(hostile: Path, tmp_path: Path) ->
 
 
 def test_errors_escape_file_names(tmp_path: Path) -> None:
-    result = run_cli("list", "missing\x1b[2J.md", cwd=tmp_path)
-    assert_user_error(result, "missing\\x1b[2J.md: no such file")
+    result = run_cli("list", "missing\x1b]0;t\x07.md", cwd=tmp_path)
+    assert_user_error(result, "missing\\x1b]0;t\\x07.md")
     _assert_escaped(result)
 
 

@@ -114,7 +114,7 @@ def _report_ambiguous(exc: Any, path: str) -> None:
         section = " > ".join(entry.section) or "(top of file)"
         err(printable(f"  line {entry.line}: {entry.title}  [{section}]"))
     first = exc.candidates[0].line if exc.candidates else 1
-    err(f"  pick one by its line: studylog-md toggle {path} --line {first}")
+    err(printable(f"  pick one by its line: studylog-md toggle {path} --line {first}"))
 
 
 @click.command("toggle")
