@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -239,7 +240,8 @@ def test_a_status_change_touches_only_the_marker(log: Log, pick: int) -> None:
     doc = loads(log.text)
     assert doc.dumps() == log.text.removeprefix("\ufeff")
     assume(doc.entries)
-    entry = doc.entries[pick % len(doc.entries)]
+    index = pick % len(doc.entries)
+    entry = doc.entries[index]
     line_index, start, end = entry.marker_line, entry.marker_start, entry.marker_end
     before_lines = _split(doc.dumps())
     try:
@@ -257,9 +259,13 @@ def test_a_status_change_touches_only_the_marker(log: Log, pick: int) -> None:
     assert [(e.title, e.line) for e in reread.entries] == [
         (e.title, e.line) for e in loads(log.text).entries
     ]
-    assert reread.entries[doc.entries.index(entry)].status is _flipped(
-        loads(log.text).entries[doc.entries.index(entry)].status
-    )
+    assert reread.entries[index].status is _flipped(loads(log.text).entries[index].status)
+    # The edit re-derived the document: its entries are the re-read ones, the old one is stale.
+    assert [(e.title, e.status) for e in doc.entries] == [
+        (e.title, e.status) for e in reread.entries
+    ]
+    with pytest.raises(EditError, match="before the document's last edit"):
+        doc.set_status(entry, entry.status)
 
 
 def _spelling_survives(doc: Document, index: int) -> bool:

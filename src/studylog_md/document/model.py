@@ -19,34 +19,82 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..edit import Change
 
 
-# The parts that never change after parsing are NamedTuples; the ones an edit updates (Table,
-# Entry, Document) are plain classes with __slots__. Not dataclasses: the pre-commit hook imports
-# this module on every commit, and ``dataclasses`` compiles every generated method when the
-# class is created: 0.4-0.8 ms a class, 5 ms for this module's nine (a NamedTuple costs about
-# 0.2 ms, a plain class 0.01 ms).
-class Section(NamedTuple):
+# Public records are plain classes with __slots__ and a written __init__: they do not compare
+# equal to plain tuples (a NamedTuple does, and its field order would be API), and they cost
+# next to nothing to define. Not dataclasses: the pre-commit hook imports this module on every
+# commit, and ``dataclasses`` compiles every generated method when the class is created:
+# 0.4-0.8 ms a class (a NamedTuple costs about 0.2 ms, a plain class 0.01 ms). Records that
+# never change after parsing (Section, Cell, Row, Link) compare by value and hash; the ones an
+# edit re-derives (Table, Entry, Document) compare by identity.
+class _Record:
+    """Value equality and a repr from ``__slots__``, for the immutable public records."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple([getattr(self, name) for name in self.__slots__])
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Section(_Record):
     """A heading and what follows it up to the next heading of the same or a higher level."""
 
-    path: tuple[str, ...]  # heading texts, outermost first
-    level: int  # 1-6; 0 for the part of the file before the first heading
-    line: int  # 0-based line of the heading; -1 for the preamble
-    title: str  # plain text of the heading
-    raw: str = ""  # the heading's inline Markdown (for slugs and links)
+    __slots__ = ("level", "line", "path", "raw", "title")
+
+    def __init__(
+        self,
+        path: tuple[str, ...],  # heading texts, outermost first
+        level: int,  # 1-6; 0 for the part of the file before the first heading
+        line: int,  # 0-based line of the heading; -1 for the preamble
+        title: str,  # plain text of the heading
+        raw: str = "",  # the heading's inline Markdown (for slugs and links)
+    ) -> None:
+        self.path = path
+        self.level = level
+        self.line = line
+        self.title = title
+        self.raw = raw
 
     @property
     def display(self) -> str:
         return " > ".join(self.path) if self.path else "(top of file)"
 
 
-class Cell(NamedTuple):
+class Cell(_Record):
     """One cell: ``raw_start:raw_end`` is between the pipes, ``start:end`` without padding."""
 
-    line: int
-    raw_start: int
-    raw_end: int
-    start: int
-    end: int
-    text: str  # the content's source text (padding excluded, escapes kept)
+    __slots__ = ("end", "line", "raw_end", "raw_start", "start", "text")
+
+    def __init__(
+        self,
+        line: int,
+        raw_start: int,
+        raw_end: int,
+        start: int,
+        end: int,
+        text: str,  # the content's source text (padding excluded, escapes kept)
+    ) -> None:
+        self.line = line
+        self.raw_start = raw_start
+        self.raw_end = raw_end
+        self.start = start
+        self.end = end
+        self.text = text
 
     @property
     def column(self) -> int:
@@ -54,15 +102,26 @@ class Cell(NamedTuple):
         return (self.start if self.start < self.raw_end else self.raw_start) + 1
 
 
-class Row(NamedTuple):
+class Row(_Record):
     """A table row as written: its cells, and whether it has outer pipes."""
 
-    line: int
-    cells: list[Cell]
-    leading_pipe: bool
-    trailing_pipe: bool
-    start: int  # column where the row begins (after indentation or a container's prefix)
-    end: int  # column where it ends (trailing whitespace excluded)
+    __slots__ = ("cells", "end", "leading_pipe", "line", "start", "trailing_pipe")
+
+    def __init__(
+        self,
+        line: int,
+        cells: tuple[Cell, ...],
+        leading_pipe: bool,
+        trailing_pipe: bool,
+        start: int,  # column where the row begins (after indentation or a container's prefix)
+        end: int,  # column where it ends (trailing whitespace excluded)
+    ) -> None:
+        self.line = line
+        self.cells = cells
+        self.leading_pipe = leading_pipe
+        self.trailing_pipe = trailing_pipe
+        self.start = start
+        self.end = end
 
 
 ColumnRole = Literal["title", "status", "notes", "category"]
@@ -137,18 +196,42 @@ class Table:
         return cells[col].text if col < len(cells) else ""
 
 
-class Link(NamedTuple):
+class Link(_Record):
     """A link in the document. ``line``/``column`` are 1-based and point at the URL."""
 
-    text: str
-    url: str
-    line: int
-    column: int
-    end_column: int
-    image: bool = False
-    kind: LinkKind = "inline"
-    offset: int = -1  # offset of the URL in ``Document.dumps()``; -1 when not in the source
-    end_offset: int = -1
+    __slots__ = (
+        "column",
+        "end_column",
+        "end_offset",
+        "image",
+        "kind",
+        "line",
+        "offset",
+        "text",
+        "url",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        url: str,
+        line: int,
+        column: int,
+        end_column: int,
+        image: bool = False,
+        kind: LinkKind = "inline",
+        offset: int = -1,  # offset of the URL in ``Document.dumps()``; -1: not in the source
+        end_offset: int = -1,
+    ) -> None:
+        self.text = text
+        self.url = url
+        self.line = line
+        self.column = column
+        self.end_column = end_column
+        self.image = image
+        self.kind = kind
+        self.offset = offset
+        self.end_offset = end_offset
 
 
 EntryKind = Literal["row", "task"]
@@ -176,6 +259,7 @@ class Entry:
         "marker_line",
         "marker_start",
         "notes",
+        "origin",
         "raw_title",
         "row",
         "section",
@@ -222,6 +306,9 @@ class Entry:
         self.marker_start = marker_start
         self.marker_end = marker_end
         self.raw_title = raw_title
+        # The parse that made this entry (set by the parser): an edit re-derives the document,
+        # and an entry of an older parse (or of another document) must not be edited.
+        self.origin: Derived | None = None
 
     def __repr__(self) -> str:
         return f"Entry({self.title!r}, status={self.status.value}, line={self.line})"
@@ -259,25 +346,47 @@ class ParseProblem(NamedTuple):
     rule: str = "parse-truncated"
 
 
-class Document:
-    """A parsed study log. Build it with :func:`studylog_md.load` or :func:`studylog_md.loads`."""
+class Derived:
+    """Everything one parse derives from a text: the lines and the model built on them.
+
+    A :class:`Document` holds one at a time. An edit parses the edited text into a new one
+    and, once the result is verified, the document takes it over whole (``Document._adopt``):
+    nothing is patched in place, so no offset or cache can outlive the text it was computed
+    from. Entries point back at the parse that made them (``Entry.origin``).
+    """
 
     __slots__ = (
-        "_links",
-        "_offsets",
         "blocks",
-        "bom",
         "endings",
         "entries",
         "lines",
-        "path",
+        "links",
+        "offsets",
+        "owner",
         "problems",
         "references",
         "sections",
-        "snapshot",
         "tables",
-        "vocabulary",
     )
+
+    def __init__(self, lines: list[str], endings: list[str]) -> None:
+        self.lines = lines
+        self.endings = endings
+        self.sections: list[Section] = []
+        self.tables: list[Table] = []
+        self.entries: list[Entry] = []
+        self.blocks: list[Block] = []
+        self.references: dict[str, str] = {}
+        self.problems: list[ParseProblem] = []
+        self.offsets: list[int] | None = None
+        self.links: list[Link] | None = None
+        self.owner: Document | None = None
+
+
+class Document:
+    """A parsed study log. Build it with :func:`studylog_md.load` or :func:`studylog_md.loads`."""
+
+    __slots__ = ("_state", "bom", "path", "snapshot", "vocabulary")
 
     def __init__(
         self,
@@ -287,20 +396,56 @@ class Document:
         path: str | None = None,
         vocabulary: Vocabulary | None = None,
     ) -> None:
-        self.lines = lines
-        self.endings = endings
         self.bom = bom
         self.path = path
         self.vocabulary = vocabulary
-        self.sections: list[Section] = []
-        self.tables: list[Table] = []
-        self.entries: list[Entry] = []
-        self.blocks: list[Block] = []
-        self.references: dict[str, str] = {}
-        self.problems: list[ParseProblem] = []
         self.snapshot: object | None = None  # the safe_write.Snapshot it was read from
-        self._offsets: list[int] | None = None
-        self._links: list[Link] | None = None
+        self._state = Derived(lines, endings)
+        self._state.owner = self
+
+    # The parsed state, one attribute each (read-only: an edit replaces the whole state).
+    @property
+    def lines(self) -> list[str]:
+        return self._state.lines
+
+    @property
+    def endings(self) -> list[str]:
+        return self._state.endings
+
+    @property
+    def sections(self) -> list[Section]:
+        return self._state.sections
+
+    @property
+    def tables(self) -> list[Table]:
+        return self._state.tables
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self._state.entries
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self._state.blocks
+
+    @property
+    def references(self) -> dict[str, str]:
+        return self._state.references
+
+    @property
+    def problems(self) -> list[ParseProblem]:
+        return self._state.problems
+
+    @property
+    def generation(self) -> Derived:
+        """The current parse: entries whose ``origin`` is not this one are stale."""
+        return self._state
+
+    def _adopt(self, other: Document) -> None:
+        """Take over ``other``'s parse (the re-parse of an edited, verified text)."""
+        state = other._state
+        state.owner = self
+        self._state = state
 
     def __repr__(self) -> str:
         where = f"{self.path!r}, " if self.path else ""
@@ -326,34 +471,37 @@ class Document:
 
     def line_offset(self, index: int) -> int:
         """Offset of 0-based line ``index`` in :meth:`dumps` (of the unedited text)."""
-        if self._offsets is None:
+        state = self._state
+        if state.offsets is None:
             offsets = [0]
             total = 0
-            for line, ending in zip(self.lines, self.endings):
+            for line, ending in zip(state.lines, state.endings):
                 total += len(line) + len(ending)
                 offsets.append(total)
-            self._offsets = offsets
-        return self._offsets[index]
+            state.offsets = offsets
+        return state.offsets[index]
 
     def position(self, offset: int) -> tuple[int, int]:
         """0-based (line, column) of an offset in the unedited text."""
         import bisect
 
         self.line_offset(0)
-        assert self._offsets is not None
-        line = bisect.bisect_right(self._offsets, offset) - 1
+        offsets = self._state.offsets
+        assert offsets is not None
+        line = bisect.bisect_right(offsets, offset) - 1
         line = min(max(line, 0), max(len(self.lines) - 1, 0))
-        return line, offset - self._offsets[line]
+        return line, offset - offsets[line]
 
     # -- structure ------------------------------------------------------------------------
     @property
     def links(self) -> list[Link]:
         """Every link in the file outside code (tables, paragraphs, headings, HTML)."""
-        if self._links is None:
+        state = self._state
+        if state.links is None:
             from .parse import collect_links
 
-            self._links = collect_links(self)
-        return self._links
+            state.links = collect_links(self)
+        return state.links
 
     @property
     def invalid_utf8(self) -> list[tuple[int, int, int]]:

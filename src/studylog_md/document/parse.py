@@ -247,11 +247,14 @@ def build(
             href = ref.get("href") if isinstance(ref, dict) else None
             if isinstance(href, str):
                 references[_inline.normalize_label(label)] = href
-        doc.references = references
+        doc._state.references = references
         _Builder(doc, vocab).run(tokens)
     finally:
         if enabled:
             gc.enable()
+    state = doc.generation
+    for entry in state.entries:
+        entry.origin = state
     for line in env.get("skipped_lines", []):
         doc.problems.append(
             ParseProblem(
@@ -432,7 +435,7 @@ class _Builder:
                 cells.append(Cell(index, raw_start, raw_end, begin, begin + len(text), text))
             else:  # only padding: an empty span at the end, as split_row gives
                 cells.append(Cell(index, raw_start, raw_end, raw_end, raw_end, ""))
-        return Row(index, cells, leading, trailing, row_start, row_end)
+        return Row(index, tuple(cells), leading, trailing, row_start, row_end)
 
     def _entries(self, table: Table) -> None:
         vocab = self.vocab

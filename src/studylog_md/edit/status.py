@@ -6,11 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from ..document.cells import split_row
-from ..document.markers import DEFAULT_SPELLING, DEFAULT_VOCABULARY, Status, Vocabulary
-from ..document.model import Cell, Document, Entry, Row
+from ..document.markers import DEFAULT_SPELLING, Status
+from ..document.model import Document, Entry
 from ..document.query import find_entry
-from ..errors import EditError, SafetyCheckError
+from ..document.replace import Replacement
+from ..errors import EditError
+from .apply import apply_edit
+from .verify import Declaration, Expect
 
 ChangeKind = Literal["status", "add"]
 
@@ -41,10 +43,6 @@ class Change:
         if not self.changed:
             return f"{path}:{self.line}: {title}: already {self.new_status.value} ({old})"
         return f"{path}:{self.line}: {title} {old} → {new}"
-
-
-def _vocab(doc: Document) -> Vocabulary:
-    return doc.vocabulary or DEFAULT_VOCABULARY
 
 
 # -- choosing a marker --------------------------------------------------------------------------
@@ -112,7 +110,13 @@ def toggle(
 
 
 def set_status(doc: Document, entry: Entry, status: Status) -> Change:
-    """Replace ``entry``'s marker so that it reads ``status``; nothing else changes."""
+    """Replace ``entry``'s marker so that it reads ``status``; nothing else changes.
+
+    The edit is one :class:`Replacement`; :func:`apply_edit` verifies the re-parsed result
+    and re-derives the document, so ``entry`` (like every entry of the old parse) is stale
+    afterwards: find entries again after an edit.
+    """
+    check_current(doc, entry)
     if entry.marker_line < 0:
         raise EditError(
             f"line {entry.line}: this row has no status cell; add the missing cell "
@@ -120,114 +124,63 @@ def set_status(doc: Document, entry: Entry, status: Status) -> Change:
         )
     new_marker = choose_marker(doc, entry, status)
     old_marker = entry.marker
-    if new_marker == old_marker and entry.status is status:
-        return Change(
-            "status", entry.title, entry.line, old_marker, old_marker, entry.status, status
-        )
-    index = entry.marker_line
-    line = doc.lines[index]
+    unchanged = Change(
+        "status", entry.title, entry.line, old_marker, old_marker, entry.status, status
+    )
+    if (new_marker == old_marker and entry.status is status) or (not old_marker and not new_marker):
+        return unchanged
     start, end = entry.marker_start, entry.marker_end
-    if not old_marker and not new_marker:
-        return Change("status", entry.title, entry.line, "", "", entry.status, status)
-    if not new_marker and entry.kind == "row" and entry.row is not None:
-        # Removing a marker: take it out of the cell and keep the padding as it was around it.
-        pass
-    new_line = line[:start] + new_marker + line[end:]
-    if entry.kind == "task":
-        _check_task(line, new_line, entry, status)
-        new_end = start + len(new_marker)
-        doc.lines[index] = new_line
-    else:
-        row = _check_row(doc, entry, line, new_line, start, new_marker, status)
-        doc.lines[index] = new_line
-        assert entry.row is not None
-        entry.row.cells[:] = row.cells
-        new_end = start + len(new_marker)
+    if not old_marker and entry.kind == "row":
+        start = end = _fill_position(doc, entry)
+    base = doc.line_offset(entry.marker_line)
+    declared = Declaration(
+        (Replacement(base + start, base + end, new_marker),),
+        entries={entry.line: Expect(status=status)},
+    )
     old_status = entry.status
-    entry.marker = new_marker
-    entry.status = status
-    entry.marker_end = new_end
-    if not new_marker and entry.kind == "row" and entry.row is not None:
-        cell = entry.row.cells[entry.table.status_col] if entry.table else None  # type: ignore[index]
-        if cell is not None:
-            entry.marker_start = entry.marker_end = cell.raw_start + (
-                1 if cell.raw_end > cell.raw_start else 0
-            )
-    _invalidate(doc)
+    apply_edit(doc, declared)
     return Change("status", entry.title, entry.line, old_marker, new_marker, old_status, status)
 
 
-def _invalidate(doc: Document) -> None:
-    doc._offsets = None
-    doc._links = None
-
-
-def _bug(message: str) -> SafetyCheckError:
-    return SafetyCheckError(
-        f"safety check failed, nothing was written: {message}. This is a bug in studylog-md; "
-        "please report it with the file"
-    )
-
-
-def _check_row(
-    doc: Document,
-    entry: Entry,
-    old_line: str,
-    new_line: str,
-    start: int,
-    new_marker: str,
-    status: Status,
-) -> Row:
-    """Re-split and re-parse the edited row; confirm only the marker changed."""
-    from ..document.parse import _is_status_header, parse_tokens
-
-    table, row = entry.table, entry.row
-    if table is None or row is None or table.status_col is None:
-        raise _bug(f"line {entry.line} is not a table row")
-    split = split_row(new_line, row.start)
-    if len(split.cells) != len(row.cells):
-        raise _bug(f"line {entry.line}: cell count changed ({len(row.cells)} → {len(split.cells)})")
-    cells: list[Cell] = []
-    for col, (old, span) in enumerate(zip(row.cells, split.cells)):
-        text = new_line[span.start : span.end]
-        if col != table.status_col and text != old.text:
-            raise _bug(f"line {entry.line}: cell {col + 1} changed from {old.text!r} to {text!r}")
-        cells.append(Cell(row.line, span.raw_start, span.raw_end, span.start, span.end, text))
-    if (
-        new_line[:start] != old_line[:start]
-        or new_line[start + len(new_marker) :] != old_line[entry.marker_end :]
-    ):
-        raise _bug(f"line {entry.line}: bytes outside the marker changed")
-    status_text = cells[table.status_col].text
-    words = _is_status_header(table.header_text(table.status_col))
-    reread = _vocab(doc).classify(status_text, words=words)
-    if reread.status is not status:
-        raise _bug(
-            f"line {entry.line}: the new marker {new_marker!r} reads as {reread.status.value}, "
-            f"not {status.value}"
+def check_current(doc: Document, entry: Entry) -> None:
+    """Refuse an entry that is not one of ``doc``'s current entries (stale or foreign)."""
+    origin = entry.origin
+    if origin is doc.generation:
+        return
+    if origin is None:
+        raise EditError(
+            f"line {entry.line}: this entry was not read from a document; take entries from "
+            "doc.entries or doc.find()"
         )
-    # Re-parse the table's header, delimiter and the edited row: still one 3-line table?
-    lines = doc.lines
-    snippet = "\n".join(
-        [
-            lines[table.header.line][table.header.start :],
-            lines[table.delimiter.line][table.delimiter.start :],
-            new_line[row.start :],
-        ]
+    if origin.owner is doc:
+        raise EditError(
+            f"line {entry.line}: this entry is from before the document's last edit, so its "
+            "position may be wrong; find it again (doc.find() or doc.entries)"
+        )
+    raise EditError(
+        f"line {entry.line}: this entry belongs to another document; take entries from the "
+        "document you edit"
     )
-    tokens = parse_tokens(snippet, {})
-    tables = [t for t in tokens if t.type == "table_open"]
-    if len(tables) != 1 or tables[0].map != [0, 3]:
-        raise _bug(f"line {entry.line}: the edited row no longer parses as a row of its table")
-    return Row(row.line, cells, split.leading_pipe, split.trailing_pipe, split.start, split.end)
 
 
-def _check_task(old_line: str, new_line: str, entry: Entry, status: Status) -> None:
-    from ..document.parse import parse_tokens
+def _fill_position(doc: Document, entry: Entry) -> int:
+    """Where a marker goes in an empty status cell: where the table's other rows put theirs.
 
-    tokens = parse_tokens(new_line.lstrip(" \t>"), {})
-    items = [t for t in tokens if t.type == "list_item_open" and t.meta.get("checked") is not None]
-    if not items or items[-1].meta.get("checked") is not (status is Status.DONE):
-        raise _bug(f"line {entry.line}: the edited task item does not read as {status.value}")
-    if len(old_line) - (entry.marker_end - entry.marker_start) != len(new_line) - 3:
-        raise _bug(f"line {entry.line}: bytes outside the checkbox changed")
+    Emptying a cell keeps its padding (``|  ✅|`` → ``|  |``), so putting the marker back at
+    the table's usual distance from the left pipe gives back the original bytes: toggling
+    twice is the identity.
+    """
+    table, row = entry.table, entry.row
+    assert table is not None and row is not None and table.status_col is not None
+    cell = row.cells[table.status_col]
+    width = cell.raw_end - cell.raw_start
+    leads: Counter[int] = Counter()
+    for other in table.rows:
+        if other is row or table.status_col >= len(other.cells):
+            continue
+        other_cell = other.cells[table.status_col]
+        if other_cell.text:
+            leads[other_cell.start - other_cell.raw_start] += 1
+    # The first of the commonest; 1 (one space of padding) when no other row shows it.
+    lead = max(leads, key=leads.__getitem__) if leads else 1
+    return cell.raw_start + min(lead, width)
