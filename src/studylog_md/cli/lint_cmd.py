@@ -83,6 +83,7 @@ class _Session:
         "online",
         "select",
         "strict",
+        "unsafe",
         "warn",
     )
 
@@ -102,6 +103,7 @@ class _Session:
         self.online = False  # lint --online: add the online link check's findings
         self.strict = False  # lint --strict: links that cannot be verified fail too
         self.network: dict[str, Any] = {}  # lint --online: the network options given
+        self.unsafe = False  # --unsafe-fixes: apply the fixes that may change what a log says
         self.code = EXIT_OK
         self.findings: list[Diagnostic] = []
         self._errors_shown: set[str] = set()
@@ -249,6 +251,12 @@ def _common_options(command: F) -> F:
     show_default=True,
     help="Worker processes for many files (0: one per processor; 1: this process only).",
 )
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix: also apply unsafe fixes; they may change a status, a title, a link or "
+    "a table (docs/rules.md says which).",
+)
 @click.option("--online", is_flag=True, help="Also check every http(s) link over the network.")
 @click.option("--strict", is_flag=True, help="With --online: links that cannot be verified fail.")
 @network_options
@@ -265,6 +273,7 @@ def lint_cmd(
     in_place: bool,
     statistics: bool,
     jobs: int,
+    unsafe_fixes: bool,
     online: bool,
     strict: bool,
     network: dict[str, Any],
@@ -283,11 +292,14 @@ def lint_cmd(
         raise click.UsageError(f"{given[0]} only applies with --online")
     if statistics and fmt not in ("text", "json"):
         raise click.UsageError("--statistics prints text or json")
+    if unsafe_fixes and not apply_fix:
+        raise click.UsageError("--unsafe-fixes only applies with --fix")
     if online:
         _require_online()
     session = _session(explicit_config(), select, ignore, max_bytes, extend_select)
     session.findings_fail = not exit_zero
     session.online, session.strict, session.network = online, strict, network
+    session.unsafe = unsafe_fixes
     color = fmt == "text" and want_color()
     paths = _files(files, session)
     if apply_fix:
@@ -319,6 +331,12 @@ def _print_statistics(findings: list[Diagnostic], fmt: str, *, color: bool) -> N
 @_common_options
 @click.option("--dry-run", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--in-place", is_flag=True, help="Write into the file itself (hard-linked files).")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also apply unsafe fixes: they may change a status, a title, a link or a table "
+    "(docs/rules.md says which).",
+)
 def fix_cmd(
     files: tuple[str, ...],
     select: tuple[str, ...],
@@ -328,15 +346,19 @@ def fix_cmd(
     quiet: bool,
     dry_run: bool,
     in_place: bool,
+    unsafe_fixes: bool,
 ) -> int:
     """Apply the linter's safe fixes to FILES (default README.md and STUDY_LOG.md; - is stdin).
 
     Each changed file is written atomically and reported as ``Fixed FILE (N)``; findings that
     have no safe fix are printed afterwards. With - the fixed text goes to standard output.
+    --unsafe-fixes also applies the fixes that may change what the log says (a status, a
+    title, a link target, which lines are table rows).
     Exit codes: 0 nothing to fix; 1 a file was changed (or would be, with --dry-run); 2 a
     file could not be read or written (it is untouched); 3 a bug (nothing written).
     """
     session = _session(explicit_config(), select, ignore, max_bytes, extend_select)
+    session.unsafe = unsafe_fixes
     for path in _files(files, session):
         _fix_one(path, session, dry_run=dry_run, in_place=in_place, quiet=quiet)
     print_findings(session.findings, "text", color=want_color(), summary=not quiet)
@@ -510,7 +532,11 @@ class _Fixed:
 
 
 def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed:
-    """Parse ``data``, apply every safe fix, and lint the result again."""
+    """Parse ``data``, apply every safe fix (unsafe ones too when asked), lint it again.
+
+    Every round of fixes is verified (``edit/verify.py``): a fix that changed more than it
+    may raises SafetyCheckError (exit 3) before anything is written.
+    """
     from .. import load_bytes
     from ..document import _lines
     from ..lint.engine import fix_until_stable, lint_document
@@ -522,7 +548,7 @@ def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed
     if any(d.fix is not None for d in found):
         # Until stable, not one round: fixes that overlap wait for a later round, and a second
         # `fix` must find nothing left to do (the pre-commit hook would fail forever otherwise).
-        text, count = fix_until_stable(doc, shown, options)
+        text, count = fix_until_stable(doc, shown, options, unsafe=session.unsafe)
         new_data = _lines.encode(text, doc.bom)
         if count and new_data != data:
             # Lint the result again: what is printed afterwards is what is left in the file.

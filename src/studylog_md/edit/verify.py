@@ -29,7 +29,7 @@ from ..errors import SafetyCheckError
 if TYPE_CHECKING:  # pragma: no cover
     from ..document.model import Document, Entry
 
-RowRule = Literal["same", "touched", "any"]
+RowRule = Literal["same", "touched", "grow", "any"]
 
 
 class Expect(NamedTuple):
@@ -45,10 +45,13 @@ class Declaration(NamedTuple):
 
     ``entries`` maps the 1-based line of an entry *before* the change to what it becomes;
     ``added`` lists the entries the change creates, in file order (None: any number, for
-    unsafe fixes); ``loose`` holds 1-based lines before whose entries may change or vanish
-    (unsafe fixes, which the user asked for); ``rows`` says where the set of rendered table
-    rows may change: nowhere, only on lines the replacements touch, or anywhere; with
-    ``tracking`` an entry's URLs may lose tracking parameters (the one safe URL change).
+    unsafe fixes); ``loose`` holds 1-based lines before whose entries may change or vanish,
+    and whose rows may stop being rows (unsafe fixes, which the user asked for); ``rows`` says
+    where the set of rendered table rows may change: nowhere, only on lines the replacements
+    touch, by growing (no row lost outside ``loose``), or anywhere. With ``rewrites`` the
+    replacements may rewrite entries they touch as long as each keeps its title, status and
+    URLs (URLs may lose tracking parameters: the one safe URL change); without it an entry
+    the replacements touch must be named in ``entries``.
     """
 
     replacements: tuple[Replacement, ...]
@@ -56,7 +59,7 @@ class Declaration(NamedTuple):
     added: tuple[Expect, ...] | None = ()
     loose: frozenset[int] = frozenset()
     rows: RowRule = "same"
-    tracking: bool = False
+    rewrites: bool = False
 
 
 def bug(message: str) -> SafetyCheckError:
@@ -200,7 +203,7 @@ class _Check:
             if new is None or new.kind != entry.kind:
                 raise bug(f"{_describe(entry)} is no longer an entry")
             if expect is None and self.map.touched(line):
-                if not declared.tracking:
+                if not declared.rewrites:
                     raise bug(f"{_describe(entry)} changed although the edit did not touch it")
                 self._same(entry, new, allow_line=True)
                 continue
@@ -263,6 +266,10 @@ class _Check:
         if _urls(new) != want_urls:
             raise bug(f"{what}: the links read {_urls(new)}, not {want_urls}")
 
+    def _loose_after(self, new_line: int) -> bool:
+        """Whether the line after the change at ``new_line`` was one of the loose lines."""
+        return any(self.map.line_after(line - 1) == new_line for line in self.declared.loose)
+
     def _rows(self, added: list[Entry]) -> None:
         rule = self.declared.rows
         if rule == "any":
@@ -278,6 +285,14 @@ class _Check:
             else:
                 expected.add(new_line)
         free_after = {e.line - 1 for e in added if e.kind == "row"}
+        if rule == "grow":
+            lost = sorted(line for line in expected - after_rows if not self._loose_after(line))
+            gone = sorted(line for line in free_before if line + 1 not in self.declared.loose)
+            if gone:
+                raise bug(f"line {gone[0] + 1} was a table row and was replaced")
+            if lost:
+                raise bug(f"line {lost[0] + 1} is no longer a table row")
+            return
         if rule == "touched":
             free_after |= self.map.new_lines()
             free_before = {line for line in before_rows if self.map.touched(line)}

@@ -1,9 +1,9 @@
-"""What a lint rule reports: a :class:`Diagnostic`, with an optional safe :class:`Fix`."""
+"""What a lint rule reports: a :class:`Diagnostic`, with an optional :class:`Fix`."""
 
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from ..document.replace import Replacement
 
@@ -21,11 +21,22 @@ class Severity(str, enum.Enum):
     INFO = "info"
 
 
+# As in ruff: a *safe* fix cannot change what the log means (no entry's status, no title's
+# visible text, no link target beyond tracking parameters, no change to which lines GitHub
+# shows as table rows); `fix` applies it. An *unsafe* fix may, and waits for --unsafe-fixes.
+Applicability = Literal["safe", "unsafe"]
+
+
 class Fix(NamedTuple):
-    """A safe fix: replacements on ``Document.dumps()`` offsets, applied together."""
+    """A fix: replacements on ``Document.dumps()`` offsets, applied together."""
 
     description: str
     replacements: tuple[Replacement, ...]
+    applicability: Applicability = "safe"
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability == "safe"
 
 
 class Diagnostic(NamedTuple):
@@ -45,6 +56,13 @@ class Diagnostic(NamedTuple):
     @property
     def fixable(self) -> bool:
         return self.fix is not None
+
+    @property
+    def fix_note(self) -> str:
+        """What the text report says about the fix: "fix available", "unsafe fix available"."""
+        if self.fix is None:
+            return ""
+        return "fix available" if self.fix.safe else "unsafe fix available"
 
 
 class RuleMeta(NamedTuple):

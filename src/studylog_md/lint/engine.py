@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from ..document import _lines
 from ..document.model import Document
 from ..document.replace import Replacement, apply_replacements
 from ..errors import ConfigError
@@ -20,6 +20,9 @@ from .diagnostic import Diagnostic
 from .options import LintOptions
 from .registry import unknown_rule_message
 from .suppress import Suppressions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..edit.verify import Declaration
 
 __all__ = [
     "LintOptions",
@@ -117,22 +120,37 @@ def _conflicts(accepted: list[tuple[int, int]], rep: Replacement) -> bool:
     return False
 
 
-def apply_fixes(doc: Document, diagnostics: Sequence[Diagnostic]) -> tuple[str, int]:
+def apply_fixes(
+    doc: Document, diagnostics: Sequence[Diagnostic], *, unsafe: bool = False
+) -> tuple[str, int]:
     """Apply the safe fixes of ``diagnostics`` to ``doc``'s text: ``(new text, fixes applied)``.
 
-    The text is ``Document.dumps()`` (no BOM). When two fixes touch the same span the first
-    one wins and the other waits for the next run (re-lint the result and fix again).
+    Unsafe fixes (they may change what the log means) are applied only with ``unsafe``. The
+    text is ``Document.dumps()`` (no BOM). When two fixes touch the same span the first one
+    wins and the other waits for the next run (re-lint the result and fix again).
     """
+    text, chosen = _choose_fixes(doc, diagnostics, unsafe=unsafe)
+    if not chosen:
+        return text, 0
+    replacements = [rep for d in chosen for rep in d.fix.replacements]  # type: ignore[union-attr]
+    return apply_replacements(text, replacements), len(chosen)
+
+
+def _choose_fixes(
+    doc: Document, diagnostics: Sequence[Diagnostic], *, unsafe: bool
+) -> tuple[str, list[Diagnostic]]:
+    """The document's text and the findings whose fixes apply together (first one wins)."""
     import bisect
 
     text = doc.dumps()
     accepted: list[tuple[int, int]] = []
-    replacements: list[Replacement] = []
+    chosen: list[Diagnostic] = []
     done: set[tuple[Replacement, ...]] = set()
-    count = 0
     for diagnostic in diagnostics:
         fix = diagnostic.fix
         if fix is None or not fix.replacements or fix.replacements in done:
+            continue
+        if not fix.safe and not unsafe:
             continue
         reps = sorted(fix.replacements)
         if any(r.start < 0 or r.end < r.start or r.end > len(text) for r in reps):
@@ -143,34 +161,57 @@ def apply_fixes(doc: Document, diagnostics: Sequence[Diagnostic]) -> tuple[str, 
             continue
         for rep in reps:
             bisect.insort(accepted, (rep.start, rep.end))
-        replacements.extend(reps)
         done.add(fix.replacements)
-        count += 1
-    if not replacements:
-        return text, 0
-    return apply_replacements(text, replacements), count
+        chosen.append(diagnostic)
+    return text, chosen
+
+
+def fix_declaration(chosen: Sequence[Diagnostic]) -> Declaration:
+    """What a round of fixes says it does, for :func:`~studylog_md.edit.verify.verify`.
+
+    Safe fixes keep every entry's title, status and URLs (URLs may lose tracking parameters)
+    and every table row; unsafe ones may change or remove the entries on their own lines and
+    add rows and entries, but no other entry changes and no other table row is lost.
+    """
+    from ..edit.verify import Declaration
+
+    replacements = tuple(rep for d in chosen if d.fix for rep in d.fix.replacements)
+    loose = frozenset(d.line for d in chosen if d.fix is not None and not d.fix.safe)
+    if not loose:
+        return Declaration(replacements, rewrites=True)
+    return Declaration(replacements, rewrites=True, loose=loose, added=None, rows="grow")
 
 
 def fix_until_stable(
-    doc: Document, path: str, options: LintOptions = DEFAULT_OPTIONS, *, rounds: int = 10
+    doc: Document,
+    path: str,
+    options: LintOptions = DEFAULT_OPTIONS,
+    *,
+    rounds: int = 10,
+    unsafe: bool = False,
 ) -> tuple[str, int]:
     """Lint and fix repeatedly until no fix applies: ``(final text, fixes applied)``.
 
     Fixes that waited because they overlapped an earlier one are applied in later rounds; the
-    result is a fixed point (fixing it again changes nothing).
+    result is a fixed point (fixing it again changes nothing). Every round's result is
+    re-parsed and verified (:mod:`studylog_md.edit.verify`): a fix that changed more than it
+    may raises :class:`~studylog_md.errors.SafetyCheckError` and nothing is returned.
     """
-    from ..document.parse import build
+    from ..edit.verify import reparse, verify
 
     total = 0
     text = doc.dumps()
     current = doc
     for _ in range(rounds):
         found = lint_document(current, path, options)
-        new_text, count = apply_fixes(current, found)
-        if count == 0 or new_text == text:
+        base, chosen = _choose_fixes(current, found, unsafe=unsafe)
+        if not chosen:
             break
-        total += count
+        declared = fix_declaration(chosen)
+        new_text = apply_replacements(base, declared.replacements)
+        if new_text == text:
+            break
+        total += len(chosen)
         text = new_text
-        lines, endings = _lines.split_lines(text)
-        current = build(lines, endings, bom=doc.bom, path=doc.path, vocabulary=doc.vocabulary)
+        current = verify(current, reparse(current, text), declared)
     return text, total

@@ -125,6 +125,7 @@ def _finding(path: str, link: Link, result: LinkResult, strict: bool) -> Diagnos
             fix = Fix(
                 f"link to {redact(result.final_url)}",
                 (Replacement(link.offset, link.end_offset, result.final_url),),
+                "unsafe",  # a new link target: the site's word, not the author's
             )
         return _make(
             path,

@@ -63,7 +63,8 @@ def _summary(diags: Sequence[Diagnostic]) -> str:
     warnings = sum(1 for d in diags if d.severity is Severity.WARNING)
     infos = len(diags) - errors - warnings
     files = len({d.path for d in diags})
-    fixable = sum(1 for d in diags if d.fixable)
+    fixable = sum(1 for d in diags if d.fix is not None and d.fix.safe)
+    unsafe = sum(1 for d in diags if d.fix is not None and not d.fix.safe)
     counts = [_plural(errors, "error"), _plural(warnings, "warning")]
     if infos:
         counts.append(_plural(infos, "info", "info"))
@@ -72,12 +73,17 @@ def _summary(diags: Sequence[Diagnostic]) -> str:
     )
     if fixable:
         text += f"; {fixable} fixable with `studylog-md fix`"
+    if unsafe:
+        text += f"; {unsafe} with an unsafe fix (`studylog-md fix --unsafe-fixes`)"
     return text
 
 
 def format_text(diags: Sequence[Diagnostic], *, color: bool = False, summary: bool = True) -> str:
-    """``path:line:col: CODE rule message`` per finding (``[*]``: fixable), then a summary
-    (unless ``summary`` is false: ``--quiet``).
+    """``path:line:col: CODE rule message`` per finding, then a summary (unless ``summary`` is
+    false: ``--quiet``).
+
+    A finding with a fix ends in ``[fix available]`` or ``[unsafe fix available]`` (applied
+    only with ``--unsafe-fixes``).
 
     Returns ``""`` when there is nothing to report; otherwise the text ends with a newline.
     ANSI colours only when ``color`` is true (the CLI decides: ``--color``, ``NO_COLOR``…).
@@ -95,11 +101,11 @@ def format_text(diags: Sequence[Diagnostic], *, color: bool = False, summary: bo
                 f"{_SEVERITY_COLOR[d.severity]}{d.code}{_RESET} {_DIM}{d.rule}{_RESET} {message}"
             )
             if d.fixable:
-                line += f" {_CYAN}[*]{_RESET}"
+                line += f" {_CYAN}[{d.fix_note}]{_RESET}"
         else:
             line = f"{path}:{d.line}:{d.column}: {d.code} {d.rule} {message}"
             if d.fixable:
-                line += " [*]"
+                line += f" [{d.fix_note}]"
         lines.append(line)
     if summary:
         text = _summary(diags)
@@ -155,6 +161,7 @@ def _fix_json(d: Diagnostic) -> dict[str, Any] | None:
         return None
     return {
         "description": d.fix.description,
+        "applicability": d.fix.applicability,
         "edits": [{"start": r.start, "end": r.end, "new": r.new} for r in d.fix.replacements],
     }
 
@@ -163,7 +170,8 @@ def format_json(diags: Sequence[Diagnostic]) -> str:
     """A JSON array with one object per finding, keys in a fixed order.
 
     Keys: ``path line column end_line end_column code rule severity message fixable fix``;
-    ``fix`` is null or ``{"description", "edits": [{"start", "end", "new"}]}`` with code-point
+    ``fix`` is null or ``{"description", "applicability", "edits": [{"start", "end", "new"}]}``
+    (``applicability``: ``"safe"`` or ``"unsafe"``, as ruff says it) with code-point
     offsets into the decoded text. An empty list gives ``[]``.
     """
     return _dumps(
@@ -287,6 +295,8 @@ def _sarif_fix(d: Diagnostic, uri: str) -> list[dict[str, Any]]:
     return [
         {
             "description": {"text": d.fix.description},
+            # SARIF has no applicability field; a property bag carries it (SARIF 3.8).
+            "properties": {"applicability": d.fix.applicability},
             "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": replacements}],
         }
     ]

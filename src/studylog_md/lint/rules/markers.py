@@ -103,8 +103,9 @@ def unknown_status(ctx: LintContext) -> Iterator[Diagnostic]:
             if suggestion:
                 hint = f"did you mean {suggestion}?"
                 key = marker.strip().strip("`").strip()
-                # Only a spelling slip ("`:pencil2`", "[x ]") is fixed automatically; a
-                # different word is a guess, so it stays a suggestion.
+                # Only a spelling slip ("`:pencil2`", "[x ]") gets a fix, and an unsafe one:
+                # it turns an unknown status into a known one, which is a guess all the same;
+                # a different word stays a suggestion.
                 if key in marker and key and _bare(key) == _bare(suggestion):
                     fix = Fix(
                         f"write {suggestion}",
@@ -116,6 +117,7 @@ def unknown_status(ctx: LintContext) -> Iterator[Diagnostic]:
                                 marker.replace(key, suggestion, 1),
                             ),
                         ),
+                        "unsafe",
                     )
             else:
                 hint = (

@@ -18,7 +18,7 @@ from ...document.markers import Status, Vocabulary
 from ...document.model import Row, Table
 from ...document.replace import Replacement
 from ..base import LintContext, rule
-from ..diagnostic import Diagnostic, Fix, Severity
+from ..diagnostic import Applicability, Diagnostic, Fix, Severity
 
 _SNIPPET = 30
 
@@ -178,6 +178,7 @@ def split_cell(ctx: LintContext) -> Iterator[Diagnostic]:
                 fix = Fix(
                     "escape the | as \\|",
                     tuple(ctx.replace(row.line, p, p + 1, "\\|") for p in pipes),
+                    _split_applicability(table, row, pipes[0]),
                 )
             for index, pipe in enumerate(pipes):
                 yield ctx.report(
@@ -188,6 +189,19 @@ def split_cell(ctx: LintContext) -> Iterator[Diagnostic]:
                     "write \\| instead",
                     fix=fix if index == 0 else None,
                 )
+
+
+def _split_applicability(table: Table, row: Row, pipe: int) -> Applicability:
+    """Safe when the cells that merge come after the title and status columns.
+
+    Escaping the pipe merges two cells into one and moves every later cell one column left:
+    harmless after the columns an entry is read from, a change of title or status before.
+    """
+    first = next(i for i, cell in enumerate(row.cells) if cell.raw_end >= pipe)
+    roles = [c for c in (table.title_col, table.status_col) if c is not None]
+    if not table.is_log:
+        return "safe"
+    return "safe" if all(first > col for col in roles) else "unsafe"
 
 
 # --- row-without-pipes -------------------------------------------------------------------------
@@ -210,8 +224,14 @@ def row_without_pipes(ctx: LintContext) -> Iterator[Diagnostic]:
             if table.container == "":
                 # Inside a list or quote a blank line needs the container's prefix; only the
                 # top level gets an automatic fix.
+                # Unsafe: the line leaves the table, so GitHub shows one row fewer (what the
+                # author meant, but a change of what the page shows all the same).
                 newline = ctx.doc.newline
-                fix = Fix("add a blank line before it", (ctx.replace(row.line, 0, 0, newline),))
+                fix = Fix(
+                    "add a blank line before it",
+                    (ctx.replace(row.line, 0, 0, newline),),
+                    "unsafe",
+                )
             yield ctx.report(
                 "row-without-pipes",
                 row.line + 1,
@@ -336,6 +356,13 @@ def _too_few(
         )
         column = cell.column
     fix = _insert_cells(ctx, row, line, gap, missing, empty_cell, want)
+    if fix is not None and not (
+        gap == count
+        and (table.status_col is None or not count <= table.status_col < count + missing)
+    ):
+        # Cells inserted before content move it to other columns, and an empty cell added
+        # where the status belongs makes an unknown status read as "to do": a guess.
+        fix = fix._replace(applicability="unsafe")
     return ctx.report("column-count", row.line + 1, column, message, fix=fix)
 
 
@@ -578,7 +605,8 @@ def _rows_in_paragraph(
                 column + 1,
                 "this row is cut off from the table above by a blank line, so GitHub shows it "
                 "as text; remove the blank line",
-                fix=Fix("remove the blank line above it", (removal,)),
+                # Unsafe: the rows join the table (new entries, new rows on the page).
+                fix=Fix("remove the blank line above it", (removal,), "unsafe"),
             )
             continue
         yield ctx.report(
@@ -616,7 +644,12 @@ def _rows_in_html(ctx: LintContext, start: int, end: int, ends: set[int]) -> Ite
         # A blank line makes a table only of a header with its delimiter row under it, and
         # inside a list or quote the blank line would need the container's prefix.
         if column == 0 and _delimiter().match(delimiter):
-            fix = Fix("add a blank line before it", (ctx.replace(index, 0, 0, ctx.doc.newline),))
+            # Unsafe: the text becomes a table on the page (new rows, maybe new entries).
+            fix = Fix(
+                "add a blank line before it",
+                (ctx.replace(index, 0, 0, ctx.doc.newline),),
+                "unsafe",
+            )
             table_end = index + 2
             while table_end < end and _row_like(lines[table_end]) == 0:
                 table_end += 1

@@ -137,8 +137,13 @@ def suspicious_characters(ctx: LintContext) -> Iterator[Diagnostic]:
             ch = match.group()
             fix = None
             if ch in _REMOVABLE:
+                # In a heading the character changes nothing a log means; in a title it is
+                # part of the entry's text (its search and duplicate keys) and in a URL part of
+                # the target, so removing it there waits for --unsafe-fixes.
                 fix = Fix(
-                    "remove the invisible character", (ctx.replace(line, column, column + 1, ""),)
+                    "remove the invisible character",
+                    (ctx.replace(line, column, column + 1, ""),),
+                    "safe" if what == "heading" else "unsafe",
                 )
             if _is_control(ch):
                 message = (
