@@ -163,11 +163,12 @@ def _changed_lines(before: str, after: str) -> set[int]:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_corpus_fixes_touch_only_their_lines_and_are_idempotent(path: Path) -> None:
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_corpus_fixes_touch_only_their_lines_and_are_idempotent(path: Path, unsafe: bool) -> None:
     doc = _doc(path)
     found = lint_document(doc, str(path), DETACHED)
-    text, count = apply_fixes(doc, found)
-    fixable = [d for d in found if d.fix is not None]
+    text, count = apply_fixes(doc, found, unsafe=unsafe)
+    fixable = [d for d in found if d.fix is not None and (unsafe or d.fix.safe)]
     if not fixable:
         assert (text, count) == (doc.dumps(), 0)
         return
@@ -179,15 +180,19 @@ def test_corpus_fixes_touch_only_their_lines_and_are_idempotent(path: Path) -> N
     assert _changed_lines(doc.dumps(), text) <= spans
     fixed = studylog_md.loads(text, path=str(path))
     left = lint_document(fixed, str(path), DETACHED)
-    assert not [d for d in left if d.fix is not None]
-    assert apply_fixes(fixed, left) == (text, 0)
-    # Nothing else moved: the same entries, in the same order, with the same statuses; rows
-    # that orphan-row rejoined to their table are entries now, in between.
+    assert not [d for d in left if d.fix is not None and (unsafe or d.fix.safe)]
+    assert apply_fixes(fixed, left, unsafe=unsafe) == (text, 0)
+    # Safe fixes move nothing: the same entries, in the same order, with the same statuses,
+    # and the same number of rendered table rows. Unsafe ones may add entries (rows that
+    # orphan-row rejoined to their table), in between the old ones.
     before = [(e.title, e.status) for e in doc.entries]
     after = [(e.title, e.status) for e in fixed.entries]
-    if any(d.rule == "orphan-row" for d in fixable):
+    if not unsafe:
+        assert after == before
+        assert sum(1 + len(t.rows) for t in fixed.tables) == sum(
+            1 + len(t.rows) for t in doc.tables
+        )
+    elif any(d.rule == "orphan-row" for d in fixable):
         remaining = iter(after)
         assert all(entry in remaining for entry in before)  # a subsequence
         assert len(after) > len(before)
-    else:
-        assert after == before

@@ -161,7 +161,10 @@ def test_fixes_keep_crlf_and_bom() -> None:
 
 def test_row_without_pipes_fix_uses_the_file_newline() -> None:
     doc = studylog_md.loads("|A|B|\r\n|-|-|\r\n|1|2|\r\ntext\r\n")
-    text, count = apply_fixes(doc, lint_document(doc, "log.md"))
+    found = lint_document(doc, "log.md")
+    # Unsafe (the line leaves the table): listed, applied only when asked.
+    assert apply_fixes(doc, found) == (doc.dumps(), 0)
+    text, count = apply_fixes(doc, found, unsafe=True)
     assert (text, count) == ("|A|B|\r\n|-|-|\r\n|1|2|\r\n\r\ntext\r\n", 1)
 
 
@@ -171,4 +174,9 @@ def test_fix_until_stable_reaches_a_fixed_point() -> None:
     assert count >= 4
     again = studylog_md.loads(text)
     assert fix_until_stable(again, "log.md") == (text, 0)
-    assert not [d for d in lint_document(again, "log.md") if d.fix is not None]
+    assert not [d for d in lint_document(again, "log.md") if d.fix is not None and d.fix.safe]
+    text, count = fix_until_stable(again, "log.md", unsafe=True)
+    assert count >= 1
+    final = studylog_md.loads(text)
+    assert fix_until_stable(final, "log.md", unsafe=True) == (text, 0)
+    assert not [d for d in lint_document(final, "log.md") if d.fix is not None]

@@ -84,7 +84,7 @@ CATALOGUE = {
 def test_text_report() -> None:
     assert format_text(DIAGS) == (
         "README.md:3:10: SL015 tracking-params this URL carries tracking parameters "
-        "(utm_source); remove them [*]\n"
+        "(utm_source); remove them [fix available]\n"
         "README.md:5:1: SL001 column-count this row has 3 cells; the header has 2\n"
         "docs/notes, v2.md:2:4: SL099 progress-note 50% done: next step\n"
         "Found 3 problems (1 error, 1 warning, 1 info) in 2 files; "
@@ -108,7 +108,7 @@ def test_text_in_colour_only_when_asked() -> None:
     assert "\x1b" not in format_text(DIAGS)
     assert format_text([WARN, ERROR], color=True) == (
         "\x1b[1mREADME.md\x1b[0m:3:10: \x1b[1;33mSL015\x1b[0m \x1b[2mtracking-params\x1b[0m "
-        "this URL carries tracking parameters (utm_source); remove them \x1b[36m[*]\x1b[0m\n"
+        "this URL carries tracking parameters (utm_source); remove them \x1b[36m[fix available]\x1b[0m\n"
         "\x1b[1mREADME.md\x1b[0m:5:1: \x1b[1;31mSL001\x1b[0m \x1b[2mcolumn-count\x1b[0m "
         "this row has 3 cells; the header has 2\n"
         "\x1b[1mFound 2 problems (1 error, 1 warning) in 1 file; "
@@ -135,6 +135,7 @@ def test_json_report_exact() -> None:
         '    "fixable": true,\n'
         '    "fix": {\n'
         '      "description": "remove the tracking parameters",\n'
+        '      "applicability": "safe",\n'
         '      "edits": [\n'
         "        {\n"
         '          "start": 52,\n'
@@ -332,6 +333,7 @@ def test_sarif_report() -> None:
                         "fixes": [
                             {
                                 "description": {"text": "remove the tracking parameters"},
+                                "properties": {"applicability": "safe"},
                                 "artifactChanges": [
                                     {
                                         "artifactLocation": {"uri": "README.md"},

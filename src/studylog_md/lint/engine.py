@@ -166,19 +166,29 @@ def _choose_fixes(
     return text, chosen
 
 
-def fix_declaration(chosen: Sequence[Diagnostic]) -> Declaration:
+def fix_declaration(doc: Document, chosen: Sequence[Diagnostic]) -> Declaration:
     """What a round of fixes says it does, for :func:`~studylog_md.edit.verify.verify`.
 
     Safe fixes keep every entry's title, status and URLs (URLs may lose tracking parameters)
-    and every table row; unsafe ones may change or remove the entries on their own lines and
-    add rows and entries, but no other entry changes and no other table row is lost.
+    and every table row; unsafe ones may change or remove the entries of the tables they
+    touch (a changed row can change which column a table reads statuses from) and add rows
+    and entries, but no other entry changes and no other table row is lost.
     """
     from ..edit.verify import Declaration
 
     replacements = tuple(rep for d in chosen if d.fix for rep in d.fix.replacements)
-    loose = frozenset(d.line for d in chosen if d.fix is not None and not d.fix.safe)
+    loose = frozenset(
+        line
+        for d in chosen
+        if d.fix is not None and not d.fix.safe
+        for line in range(d.line, (d.end_line or d.line) + 1)
+    )
     if not loose:
         return Declaration(replacements, rewrites=True)
+    for table in doc.tables:
+        first, last = table.start_line + 1, table.end_line
+        if any(first <= line <= last for line in loose):
+            loose |= frozenset(range(first, last + 1))
     return Declaration(replacements, rewrites=True, loose=loose, added=None, rows="grow")
 
 
@@ -207,7 +217,7 @@ def fix_until_stable(
         base, chosen = _choose_fixes(current, found, unsafe=unsafe)
         if not chosen:
             break
-        declared = fix_declaration(chosen)
+        declared = fix_declaration(current, chosen)
         new_text = apply_replacements(base, declared.replacements)
         if new_text == text:
             break

@@ -192,15 +192,16 @@ def split_cell(ctx: LintContext) -> Iterator[Diagnostic]:
 
 
 def _split_applicability(table: Table, row: Row, pipe: int) -> Applicability:
-    """Safe when the cells that merge come after the title and status columns.
+    """Safe when the cells that merge come after a log table's title and status columns.
 
     Escaping the pipe merges two cells into one and moves every later cell one column left:
     harmless after the columns an entry is read from, a change of title or status before.
+    In a table that is not a log the moved cells can make it one (new entries): unsafe.
     """
+    if not table.is_log:
+        return "unsafe"
     first = next(i for i, cell in enumerate(row.cells) if cell.raw_end >= pipe)
     roles = [c for c in (table.title_col, table.status_col) if c is not None]
-    if not table.is_log:
-        return "safe"
     return "safe" if all(first > col for col in roles) else "unsafe"
 
 
@@ -217,11 +218,14 @@ def _split_applicability(table: Table, row: Row, pipe: int) -> Applicability:
 )
 def row_without_pipes(ctx: LintContext) -> Iterator[Diagnostic]:
     for table in ctx.doc.tables:
-        for row in table.rows:
+        for index, row in enumerate(table.rows):
             if not _no_pipes(row):
                 continue
             fix = None
-            if table.container == "":
+            rest = table.rows[index:]
+            # The blank line takes every line after it out of the table too: offered only
+            # when none of them is a real row (a row with pipes would become text).
+            if table.container == "" and all(_no_pipes(later) for later in rest):
                 # Inside a list or quote a blank line needs the container's prefix; only the
                 # top level gets an automatic fix.
                 # Unsafe: the line leaves the table, so GitHub shows one row fewer (what the
@@ -239,6 +243,8 @@ def row_without_pipes(ctx: LintContext) -> Iterator[Diagnostic]:
                 "this line has no | but GFM reads it as a row of the table above it; "
                 "add a blank line before it",
                 fix=fix,
+                # The lines that leave the table with the fix (what an unsafe fix declares).
+                end_line=rest[-1].line + 1 if fix is not None else None,
             )
             break  # once a blank line separates it, the lines after it leave the table too
 
