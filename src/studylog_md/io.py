@@ -17,8 +17,33 @@ def loads(text: str, *, path: str | None = None, vocabulary: Vocabulary | None =
     bom = text.startswith("\ufeff")
     if bom:
         text = text[1:]
+    _check_encodable(text, path)
     lines, endings = _lines.split_lines(text)
     return build(lines, endings, bom=bom, path=path, vocabulary=vocabulary)
+
+
+def _check_encodable(text: str, path: str | None) -> None:
+    """Refuse text that could never be saved: a lone surrogate other than an undecodable byte.
+
+    Undecodable bytes are kept as U+DC80-U+DCFF (``surrogateescape``) and written back as
+    they were; any other lone surrogate (a high one such as U+D83D from a cut emoji) has no
+    UTF-8 form, so saving would fail later, after the user's edits. Said at load time.
+    """
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as exc:
+        from .errors import EncodingError
+
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        where = f"{path}: " if path else ""
+        raise EncodingError(
+            f"{where}line {line}, column {column}: the text holds a lone surrogate "
+            f"U+{ord(text[exc.start]):04X}, which UTF-8 cannot store, so the document could "
+            "never be saved; decode the file with errors='surrogateescape' (or pass its bytes "
+            "to load_bytes) instead",
+            path,
+        ) from None
 
 
 def load_bytes(
@@ -55,11 +80,18 @@ def save(doc: Document, path: str | os.PathLike[str] | None = None) -> bool:
     ``OSError``. A new file goes through the same writer as every other
     (:func:`studylog_md.safe_write.write_file`); a dangling symbolic link is refused, not
     replaced by a regular file.
+
+    The bytes are re-parsed and checked against the document first (``edit/verify.py``): a
+    document whose text and model disagree is a bug and is never written. After a write the
+    document's snapshot is what was written, so a second ``save()`` works.
     """
+    from .edit.verify import Declaration, verify
     from .errors import WriteError
     from .safe_write import Snapshot, editing, write_back, write_file
 
-    data = doc.to_bytes()
+    text = doc.dumps()
+    verify(doc, text, Declaration(()))
+    data = _lines.encode(text, doc.bom)
     target = path if path is not None else doc.path
     if target is None:
         raise WriteError("this document was not loaded from a file; give save() a path")
@@ -81,7 +113,27 @@ def save(doc: Document, path: str | os.PathLike[str] | None = None) -> bool:
                 "Run the command again.",
                 str(snapshot.path),
             )
-        return write_back(fresh, data)
+        written = write_back(fresh, data)
+        if written:
+            doc.snapshot = _after_write(snapshot, data)
+        return written
+
+
+def _after_write(snapshot: object, data: bytes) -> object:
+    """The snapshot of the file just written, for the next ``save()``'s stale check.
+
+    Read again (the write replaced the file: a new inode and mtime); if another program
+    changed the file in between, the snapshot keeps *our* bytes, so the next save sees the
+    difference and refuses rather than overwriting that change.
+    """
+    from .safe_write import Snapshot, read_file
+
+    assert isinstance(snapshot, Snapshot)
+    try:
+        fresh = read_file(snapshot.path, max_bytes=max(len(data), 1) * 2 + 4096)
+    except Exception:  # unreadable now: the next save will say why
+        return snapshot._replace(data=b"")
+    return fresh if fresh.data == data else fresh._replace(data=data)
 
 
 def _real(path: str | os.PathLike[str]) -> Path | None:

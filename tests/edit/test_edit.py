@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 
 import pytest
 from dotted import read_fixtures
-from shared_paths import EXAMPLE, FIXTURES, corpus_files
+from shared_paths import FIXTURES
 
 import studylog_md
 from studylog_md import Status
@@ -124,48 +123,3 @@ def _assert_one_marker_changed(before: str, after: str, entry: studylog_md.Entry
     line = old_lines[entry.marker_line]
     expected = line[: entry.marker_start] + new + line[entry.marker_end :]
     assert new_lines[entry.marker_line] == expected
-
-
-CORPUS_AND_SEED = corpus_files() + [EXAMPLE]
-
-
-@pytest.mark.parametrize("path", CORPUS_AND_SEED, ids=lambda p: p.name)
-def test_every_unique_title_toggles_by_title_and_back(path: Path) -> None:
-    """Every entry with a unique title toggles by its title with a one-marker diff and back.
-
-    Toggling back restores the bytes whenever the entry's marker is the one its table would
-    choose for its status (a count such as `3/7` or a lone empty cell cannot come back).
-    """
-    from studylog_md.document.query import normalize, rank_matches
-    from studylog_md.edit import choose_marker
-
-    data = path.read_bytes()
-    original = studylog_md.load_bytes(data)
-    doc = studylog_md.load_bytes(data)
-    text = doc.dumps()
-    counts: dict[str, int] = {}
-    for entry in doc.entries:
-        counts[normalize(entry.title)] = counts.get(normalize(entry.title), 0) + 1
-    toggled = restored = 0
-    for entry in original.entries:
-        if not entry.title or counts[normalize(entry.title)] != 1 or entry.marker_line < 0:
-            continue
-        if len(rank_matches(doc.entries, entry.title)) != 1:
-            continue
-        comes_back = (
-            entry.status in (Status.DONE, Status.TODO)
-            and choose_marker(original, entry, entry.status) == entry.marker
-        )
-        change = doc.toggle(entry.title)
-        assert change.line == entry.line
-        _assert_one_marker_changed(text, doc.dumps(), entry, change.new)
-        toggled += 1
-        if comes_back:
-            doc.toggle(entry.title)
-            assert doc.dumps() == text, f"line {entry.line}"
-            restored += 1
-        else:
-            doc = studylog_md.load_bytes(data)
-    if original.entries:
-        assert toggled > 0 and restored > 0
-    assert doc.to_bytes() == data or not restored

@@ -108,7 +108,8 @@ def test_text_in_colour_only_when_asked() -> None:
     assert "\x1b" not in format_text(DIAGS)
     assert format_text([WARN, ERROR], color=True) == (
         "\x1b[1mREADME.md\x1b[0m:3:10: \x1b[1;33mSL015\x1b[0m \x1b[2mtracking-params\x1b[0m "
-        "this URL carries tracking parameters (utm_source); remove them \x1b[36m[fix available]\x1b[0m\n"
+        "this URL carries tracking parameters (utm_source); remove them "
+        "\x1b[36m[fix available]\x1b[0m\n"
         "\x1b[1mREADME.md\x1b[0m:5:1: \x1b[1;31mSL001\x1b[0m \x1b[2mcolumn-count\x1b[0m "
         "this row has 3 cells; the header has 2\n"
         "\x1b[1mFound 2 problems (1 error, 1 warning) in 1 file; "

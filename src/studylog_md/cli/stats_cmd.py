@@ -151,6 +151,7 @@ def _block(
     """
     from .. import load_bytes
     from ..document._lines import encode
+    from ..edit.verify import Declaration, verify
     from ..progress.block import find_blocks
     from ..progress.stats import file_stats, update_block
     from ..safe_write import Snapshot, editing, read_file, write_back
@@ -170,6 +171,9 @@ def _block(
         if not write:
             out(printable(f"{path}: summary block is stale; run: studylog-md stats --write {path}"))
             return stats, True
+        # Only the block's own lines may change: every entry and every table row outside it
+        # must read the same after the write (SafetyCheckError, exit 3, otherwise).
+        verify(doc, update.text, Declaration(update.replacements, rows="touched"))
         with committing():
             write_back(snap, encode(update.text, doc.bom))
             out(f"{printable(path)}: summary block updated")

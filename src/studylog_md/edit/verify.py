@@ -202,9 +202,7 @@ class _Check:
             expect = declared.entries.get(entry.line)
             if new is None or new.kind != entry.kind:
                 raise bug(f"{_describe(entry)} is no longer an entry")
-            if expect is None and self.map.touched(line):
-                if not declared.rewrites:
-                    raise bug(f"{_describe(entry)} changed although the edit did not touch it")
+            if expect is None and self.map.touched(line) and declared.rewrites:
                 self._same(entry, new, allow_line=True)
                 continue
             if expect is None:
@@ -233,7 +231,7 @@ class _Check:
         if new_urls != old_urls and not (allow_line and self._tracking_only(old_urls, new_urls)):
             raise bug(f"{what}: the links changed from {old_urls} to {new_urls}")
         if not allow_line and self.after.lines[new.line - 1] != self.before.lines[old.line - 1]:
-            raise bug(f"{what}: the line's text changed")
+            raise bug(f"{what}: the line's text changed, which the edit did not declare")
 
     @staticmethod
     def _tracking_only(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
@@ -266,47 +264,42 @@ class _Check:
         if _urls(new) != want_urls:
             raise bug(f"{what}: the links read {_urls(new)}, not {want_urls}")
 
-    def _loose_after(self, new_line: int) -> bool:
-        """Whether the line after the change at ``new_line`` was one of the loose lines."""
-        return any(self.map.line_after(line - 1) == new_line for line in self.declared.loose)
-
     def _rows(self, added: list[Entry]) -> None:
+        """The lines rendered as table rows are the same, apart from what is declared.
+
+        Lines in messages are the lines before the change (what the user's file says), except
+        for a line that became a row, which exists only after it.
+        """
         rule = self.declared.rows
         if rule == "any":
             return
         before_rows = _row_lines(self.before)
         after_rows = _row_lines(self.after)
-        expected: set[int] = set()
-        free_before: set[int] = set()
-        for line in before_rows:
+        if rule == "touched":
+            free_before = {line for line in before_rows if self.map.touched(line)}
+        else:
+            free_before = set()
+        origin: dict[int, int] = {}  # line after -> the row line before it was
+        for line in sorted(before_rows - free_before):
             new_line = self.map.line_after(line)
             if new_line is None:
                 free_before.add(line)
             else:
-                expected.add(new_line)
-        free_after = {e.line - 1 for e in added if e.kind == "row"}
-        if rule == "grow":
-            lost = sorted(line for line in expected - after_rows if not self._loose_after(line))
-            gone = sorted(line for line in free_before if line + 1 not in self.declared.loose)
-            if gone:
-                raise bug(f"line {gone[0] + 1} was a table row and was replaced")
-            if lost:
-                raise bug(f"line {lost[0] + 1} is no longer a table row")
-            return
-        if rule == "touched":
-            free_after |= self.map.new_lines()
-            free_before = {line for line in before_rows if self.map.touched(line)}
-            expected = set()
-            for line in before_rows - free_before:
-                new_line = self.map.line_after(line)
-                if new_line is not None:
-                    expected.add(new_line)
-        elif free_before:
-            line = min(free_before)
-            raise bug(f"line {line + 1} was a table row and was replaced")
-        extra = sorted((after_rows - expected) - free_after)
-        if extra:
-            raise bug(f"line {extra[0] + 1} became a table row")
-        lost = sorted(expected - after_rows)
+                origin[new_line] = line
+        loose = self.declared.loose
+        gone = sorted(line for line in free_before if line + 1 not in loose)
+        if gone and rule != "touched":
+            raise bug(f"line {gone[0] + 1} was a table row and was replaced")
+        lost = sorted(
+            origin[line] for line in set(origin) - after_rows if origin[line] + 1 not in loose
+        )
         if lost:
             raise bug(f"line {lost[0] + 1} is no longer a table row")
+        if rule == "grow":
+            return
+        free_after = {e.line - 1 for e in added if e.kind == "row"}
+        if rule == "touched":
+            free_after |= self.map.new_lines()
+        extra = sorted(after_rows - set(origin) - free_after)
+        if extra:
+            raise bug(f"line {extra[0] + 1} of the new text became a table row")

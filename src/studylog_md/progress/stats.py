@@ -256,6 +256,7 @@ class BlockUpdate:
     text: str  # the whole new text (BOM excluded)
     changed: bool
     blocks: int  # how many blocks were found
+    replacements: tuple[Replacement, ...] = ()  # what changed, for the write's safety check
 
 
 def update_block(doc: Document, *, by: GroupBy = "leaf") -> BlockUpdate:
@@ -276,7 +277,7 @@ def update_block(doc: Document, *, by: GroupBy = "leaf") -> BlockUpdate:
         content = render_block(stats, doc.newline, indent)
         replacements.append(Replacement(doc.line_offset(start + 1), doc.line_offset(end), content))
     text = apply_replacements(original, replacements)
-    return BlockUpdate(text, text != original, len(spans))
+    return BlockUpdate(text, text != original, len(spans), tuple(replacements))
 
 
 def missing_block_message(path: str | None) -> str:
