@@ -307,7 +307,12 @@ def test_fix_is_idempotent(log: Log) -> None:
     assert count == 0
     assert refixed == fixed
     # And what is left has no safe fix waiting.
-    assert not [d for d in lint_document(again, "log.md") if d.fix is not None]
+    assert not [d for d in lint_document(again, "log.md") if d.fix is not None and d.fix.safe]
+    # A safe fix keeps every entry's title and status, and every table row.
+    assert [(e.title, e.status) for e in again.entries] == [
+        (e.title, e.status) for e in doc.entries
+    ]
+    assert sum(1 + len(t.rows) for t in again.tables) == sum(1 + len(t.rows) for t in doc.tables)
 
 
 @FAST

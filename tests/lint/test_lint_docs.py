@@ -29,7 +29,10 @@ def test_every_rule_has_a_section_with_its_code_and_severity() -> None:
     assert list(SECTIONS) == list(RULES)
     for name, meta in RULES.items():
         assert f"**{meta.code} · {meta.severity.value}" in SECTIONS[name], name
-        assert ("fixable" in SECTIONS[name].split("\n\n")[1]) == meta.fixable, name
+        head = SECTIONS[name].split("\n\n")[1]
+        assert ("fixable" in head) == meta.fixable, name
+        # Every fix says its class: safe (`fix` applies it) or unsafe (--unsafe-fixes).
+        assert not meta.fixable or re.search(r"\b(safe|unsafe)\b", head), name
 
 
 @pytest.mark.parametrize("name", [n for n in RULES if n not in NO_EXAMPLE])

@@ -79,3 +79,26 @@ def test_fixes_converge_and_touch_only_their_lines(text: str) -> None:
     # GitHub drops (or shifted rows), which are the author's to decide.
     for diagnostic in lint_document(again, "<generated>"):
         assert diagnostic.fix is None
+
+
+def _rendered_rows(text: str) -> int:
+    """Table rows as markdown-it-py's own GFM table rule renders them (not our table rule)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    return sum(1 for token in tokens if token.type == "tr_open")
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents())
+def test_a_safe_fix_keeps_every_entry_and_the_rendered_table_rows(text: str) -> None:
+    doc = studylog_md.loads(text)
+    before = [(e.title, e.status) for e in doc.entries]
+    # The fixes as the rules classify them (no verification on this path)...
+    once, _ = apply_fixes(doc, lint_document(doc, "<generated>"))
+    # ... and the verified path `fix` takes, to a fixed point.
+    final, _ = fix_until_stable(doc, "<generated>")
+    for fixed in (once, final):
+        after = studylog_md.loads(fixed)
+        assert [(e.title, e.status) for e in after.entries] == before
+        assert _rendered_rows(fixed) == _rendered_rows(doc.dumps())
