@@ -154,7 +154,7 @@ def test_read_commands_many_files_every_file_processed(
 def test_fix_many_files_fixes_the_good_ones(tmp_path: Path) -> None:
     # A zero-width space in a title is a safe fix; unreadable files beside it must not stop
     # it, and must not be touched.
-    write_log(tmp_path / "fixable.md", LOG_BYTES.replace(b"U-Net", "U-\u200bNet".encode()))
+    write_log(tmp_path / "fixable.md", LOG_BYTES.replace(b"04597)", b"04597?utm_source=x)"))
     write_log(tmp_path / "utf16.md", b"\xff\xfe" + LOG.encode("utf-16-le"))
     before = FileState.of(tmp_path / "utf16.md")
     result = run_cli("fix", "utf16.md", "fixable.md", "missing.md", cwd=tmp_path)

@@ -208,7 +208,7 @@ def test_a_read_only_file_is_not_edited(log: Path) -> None:
 # Every command that writes, with a file it has something to write to.
 WRITERS = {
     "add": (LOG_BYTES, ("add", "{}", "--section", "Papers", "--title", "ResNet")),
-    "fix": (LOG_BYTES.replace(b"U-Net", "U-\u200bNet".encode()), ("fix", "{}")),
+    "fix": (LOG_BYTES.replace(b"04597)", b"04597?utm_source=x)"), ("fix", "{}")),
     "stats-write": (
         LOG_BYTES + b"\n<!-- studylog-md:stats -->\n<!-- /studylog-md:stats -->\n",
         ("stats", "--write", "{}"),
