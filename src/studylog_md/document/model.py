@@ -12,7 +12,7 @@ import os
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from . import _lines
-from ._inline import LinkKind
+from ._inline import InlineScan, LinkKind
 from .markers import Status, Vocabulary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -365,6 +365,7 @@ class Derived:
         "owner",
         "problems",
         "references",
+        "scans",
         "sections",
         "tables",
     )
@@ -381,6 +382,9 @@ class Derived:
         self.offsets: list[int] | None = None
         self.links: list[Link] | None = None
         self.owner: Document | None = None
+        # Inline scans of cell and item texts by text, shared with the next parse after an
+        # edit (see parse.build's ``previous``).
+        self.scans: dict[str, InlineScan] = {}
 
 
 class Document:

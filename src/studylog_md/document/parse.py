@@ -20,6 +20,7 @@ from .model import (
     Block,
     BlockKind,
     Cell,
+    Derived,
     Document,
     Entry,
     Link,
@@ -228,8 +229,14 @@ def build(
     bom: bool = False,
     path: str | None = None,
     vocabulary: Vocabulary | None = None,
+    previous: Derived | None = None,
 ) -> Document:
-    """Parse lines into a :class:`Document`."""
+    """Parse lines into a :class:`Document`.
+
+    ``previous``: the parse of the text before an edit. Its inline scans (titles, notes) are
+    reused for cells whose text did not change, when the link references are the same: an
+    edit re-derives the whole document, and scanning every title again was most of its cost.
+    """
     vocab = vocabulary or DEFAULT_VOCABULARY
     doc = Document(lines=lines, endings=endings, bom=bom, path=path, vocabulary=vocab)
     text = "\n".join(lines)
@@ -248,6 +255,8 @@ def build(
             if isinstance(href, str):
                 references[_inline.normalize_label(label)] = href
         doc._state.references = references
+        if previous is not None and previous.references == references:
+            doc._state.scans = previous.scans
         _Builder(doc, vocab).run(tokens)
     finally:
         if enabled:
@@ -272,6 +281,7 @@ class _Builder:
     def __init__(self, doc: Document, vocab: Vocabulary) -> None:
         self.doc = doc
         self.vocab = vocab
+        self.scans = doc._state.scans
         self.section = Section((), 0, -1, "")
         doc.sections.append(self.section)
         self.stack: list[Section] = []
@@ -326,6 +336,13 @@ class _Builder:
                     doc.blocks.append(Block(block_kind, tok.map[0], tok.map[1]))
             i += 1
 
+    def scan(self, text: str) -> _inline.InlineScan:
+        """``_inline.scan`` of a cell's or an item's text, once per distinct text."""
+        found = self.scans.get(text)
+        if found is None:
+            found = self.scans[text] = _inline.scan(text, self.doc.references)
+        return found
+
     # -- headings -------------------------------------------------------------------------
     def _heading(self, level: int, line: int, content: str) -> None:
         title = _inline.scan(content, self.doc.references).text
@@ -358,12 +375,12 @@ class _Builder:
         box = _task_box().search(line) if checked is not None else None
         if box is None:
             text = _first_line_text(line)
-            return ("item", _inline.scan(text, self.doc.references).text if text else None)
+            return ("item", self.scan(text).text if text else None)
         after = box.end(1)
         while after < len(line) and line[after] in " \t":
             after += 1
         raw = line[after:].rstrip()
-        scanned = _inline.scan(raw, self.doc.references)
+        scanned = self.scan(raw)
         category = None
         for _kind, parent_text in reversed(items):
             if parent_text:
@@ -439,7 +456,6 @@ class _Builder:
 
     def _entries(self, table: Table) -> None:
         vocab = self.vocab
-        refs = self.doc.references
         status_col = table.status_col
         assert status_col is not None
         title_col = table.title_col if table.title_col is not None else 0
@@ -453,22 +469,22 @@ class _Builder:
             ncells = len(cells)
             title_cell = cells[title_col] if title_col < ncells else None
             if title_cell is not None:
-                scanned = _inline.scan(title_cell.text, refs)
+                scanned = self.scan(title_cell.text)
                 title = scanned.text
                 links = tuple(self._links(scanned.links, row.line, title_cell.start))
                 if "\\|" in title_cell.text:
                     # GFM turns "\|" into "|" before inline parsing, code spans included;
                     # the links (with their offsets) come from the text as written.
-                    title = _inline.scan(title_cell.text.replace("\\|", "|"), refs).text
+                    title = self.scan(title_cell.text.replace("\\|", "|")).text
             else:
                 title, links = "", ()
             if category_col is not None and category_col < ncells:
                 cat_text = cells[category_col].text
                 if cat_text.strip():
-                    category = _inline.scan(cat_text, refs).text
+                    category = self.scan(cat_text).text
             notes = None
             if notes_col is not None and notes_col < ncells:
-                notes = _inline.scan(cells[notes_col].text.replace("\\|", "|"), refs).text
+                notes = self.scan(cells[notes_col].text.replace("\\|", "|")).text
             if status_col < ncells:
                 cell = cells[status_col]
                 classified = vocab.classify(cell.text, words=words)
