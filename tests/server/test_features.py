@@ -146,23 +146,13 @@ def test_a_quick_fix_is_the_rule_s_own_fix(tmp_path: Path) -> None:
 
 
 def test_an_unsafe_fix_is_labelled_and_left_out_of_fix_all(tmp_path: Path) -> None:
-    from typing import NamedTuple
-
-    from studylog_md.document.replace import Replacement
-
-    class UnsafeFix(NamedTuple):  # what a rule would attach for an unsafe fix
-        description: str
-        replacements: tuple[Replacement, ...]
-        unsafe: bool = True
-
-    snap = _snap(tmp_path, "|Resource|Progress|\n|---|---|\n|[A](https://a.example)|✅|x|\n")
-    (finding,) = snap.findings()
-    start = snap.text.index("|x|") + 1
-    fix = UnsafeFix("Drop the extra cell", (Replacement(start, start + 2, ""),))
-    # No rule makes an unsafe fix yet, so none has the type: a stand-in with the flag.
-    snap._findings = [finding._replace(fix=fix)]  # type: ignore[arg-type]
+    # A line glued under a table leaves it with the fix: the page shows one row fewer, so the
+    # fix is unsafe (row-without-pipes).
+    snap = _snap(tmp_path, "|Resource|Progress|\n|---|---|\n|[A](https://a.example)|✅|\nDone.\n")
+    fixes = [d.fix for d in snap.findings() if d.fix is not None]
+    assert [fix.applicability for fix in fixes] == ["unsafe"]
     (action,) = actions.quick_fixes(snap, 0, 5, versioned=False)
-    assert action.title == "Drop the extra cell (unsafe fix)" and not action.is_preferred
+    assert action.title == "add a blank line before it (unsafe fix)" and not action.is_preferred
     assert actions.fix_all(snap, versioned=False) is None
 
 

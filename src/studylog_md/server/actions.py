@@ -145,8 +145,9 @@ def resolve_status(snap: Snapshot, action: types.CodeAction, *, versioned: bool)
 
 
 def _is_unsafe(fix: Fix) -> bool:
-    # Every fix the rules make today is safe; a rule that adds an unsafe one marks it so.
-    return bool(getattr(fix, "unsafe", False))
+    # An unsafe fix may change what the log says (docs/rules.md): offered, never preferred,
+    # and left out of "Fix all safe problems".
+    return not fix.safe
 
 
 def _fix_edit(snap: Snapshot, fix: Fix, versioned: bool) -> types.WorkspaceEdit | None:
