@@ -26,7 +26,7 @@ from studylog_md.document.model import Document, Entry
 from studylog_md.errors import EditError
 
 REAL = [path for path in [SEED, EXAMPLE, *corpus_files()] if path.is_file()]
-BUDGET = 300_000  # characters parsed per file in the default run (about a parse of 300 KB)
+BUDGET = 150_000  # characters parsed per file in the default run (about a parse of 150 KB)
 
 
 def _fixture_texts() -> list[pytest.ParameterSet]:
