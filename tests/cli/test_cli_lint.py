@@ -612,3 +612,23 @@ def test_help_lists_the_rules() -> None:
     assert result.code == 0
     assert "SL001 column-count" in result.out and "SL016 expiring-url" in result.out
     assert "Rules" in invoke("fix", "--help").out
+
+
+def test_unsafe_fixes_wait_for_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`fix` lists an unsafe fix and leaves it; `fix --unsafe-fixes` (or lint --fix) applies it."""
+    text = "|Resource|Progress|\n|---|---|\n|[A](https://a.example)|✅|\nDone reading.\n"
+    fixed = text.replace("\nDone", "\n\nDone")
+    path = tmp_path / "log.md"
+    path.write_text(text, encoding="utf-8")
+    assert run(cli, ["fix", str(path)]) == 0  # nothing fixed; the finding is listed
+    out = capsys.readouterr().out
+    assert "row-without-pipes" in out and "[unsafe fix available]" in out
+    assert "1 with an unsafe fix (`studylog-md fix --unsafe-fixes`)" in out
+    assert path.read_text(encoding="utf-8") == text
+    assert run(cli, ["lint", "--unsafe-fixes", str(path)]) == 2  # only with --fix
+    capsys.readouterr()
+    assert run(cli, ["fix", "--unsafe-fixes", str(path)]) == 1
+    assert path.read_text(encoding="utf-8") == fixed
+    path.write_text(text, encoding="utf-8")
+    assert run(cli, ["lint", "--fix", "--unsafe-fixes", str(path)]) == 1
+    assert path.read_text(encoding="utf-8") == fixed
