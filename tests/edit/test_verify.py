@@ -264,3 +264,11 @@ def test_a_lone_high_surrogate_is_refused_at_load_time() -> None:
         studylog_md.loads("# Log\n- \ud83d [ ] x\n")
     # Undecodable bytes (kept as U+DC80-U+DCFF) still load and write back as they were.
     assert studylog_md.loads("a\udcff\n").to_bytes() == b"a\xff\n"
+
+
+@pytest.mark.parametrize("url", ["https://a.example/x y", "https://a.example/a)b", "a&amp;b"])
+def test_add_refuses_a_url_that_would_not_link_where_asked(url: str) -> None:
+    doc = studylog_md.loads(LOG)
+    with pytest.raises(studylog_md.EditError, match="percent-encode"):
+        doc.add_entry("Papers", "BERT", url=url)
+    assert doc.dumps() == LOG

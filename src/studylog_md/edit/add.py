@@ -65,6 +65,8 @@ def add_entry(
     title = " ".join(title.split())
     if not title:
         raise EditError("the title is empty")
+    if url is not None:
+        _check_url(url)
     heading = _find_section(doc, section)
     if not allow_duplicate:
         dup = _duplicate_of(doc, title, url)
@@ -111,6 +113,21 @@ def add_entry(
     )
     apply_edit(doc, Declaration((Replacement(at, at, text),), added=(expect,)))
     return Change("add", expect.title or title, after + 2, "", new_line, None, status)
+
+
+def _check_url(url: str) -> None:
+    """Refuse a URL that does not read back as itself inside ``[title](url)``.
+
+    Spaces, unbalanced parentheses and character references change what GitHub links to;
+    writing such a link would make a different (or no) link than the one asked for.
+    """
+    links = _inline.scan(f"[x]({url})").links
+    if not url or len(links) != 1 or links[0].url != url:
+        raise EditError(
+            f"the URL {url!r} does not survive as a Markdown link as written (spaces, "
+            "unbalanced parentheses or character references); percent-encode them "
+            "(space → %20, ( → %28, ) → %29, & → %26) and try again"
+        )
 
 
 def _expected_title(line: str, tables: list[Table], doc: Document) -> str:
