@@ -162,7 +162,7 @@ def _documents(text: str) -> tuple[Document, Document]:
     plain = Document(lines=lines, endings=endings, vocabulary=DEFAULT_VOCABULARY)
     env: dict[str, Any] = {}
     tokens = PLAIN.parse("\n".join(lines), env)
-    plain.references = {  # as build() does
+    plain.generation.references = {  # as build() does
         normalize_label(label): ref["href"] for label, ref in env.get("references", {}).items()
     }
     _Builder(plain, DEFAULT_VOCABULARY).run(tokens)
