@@ -140,8 +140,8 @@ def test_ctrl_c_just_after_a_toggle_never_says_nothing_was_written(log: Path, nt
 def test_ctrl_c_between_two_fixed_files_says_what_was_written(tmp_path: Path) -> None:
     # fix writes a.md, then is interrupted while it works on b.md: a.md stays fixed, and the
     # message must not claim that nothing was written.
-    # A zero-width space in a title: suspicious-characters removes it (a safe fix).
-    bad = "# Log\n\n- [ ] Atten\u200btion\n".encode()
+    # A tracking parameter: tracking-params removes it (a safe fix).
+    bad = b"# Log\n\n- [ ] [Attention](https://a.example/?utm_source=x)\n"
     first = write_log(tmp_path / "a.md", bad)
     write_log(tmp_path / "b.md", bad)
     result = _run_after_write(1, "fix", str(first), str(tmp_path / "b.md"))
