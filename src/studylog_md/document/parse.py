@@ -281,13 +281,16 @@ class _Builder:
     def __init__(self, doc: Document, vocab: Vocabulary) -> None:
         self.doc = doc
         self.vocab = vocab
+        # The parse being built, held directly: Document's attributes are properties over
+        # it, and this builder touches them several times for every row and task item.
+        self.state = doc._state
         self.scans = doc._state.scans
         self.section = Section((), 0, -1, "")
         doc.sections.append(self.section)
         self.stack: list[Section] = []
 
     def run(self, tokens: list[Token]) -> None:
-        doc = self.doc
+        state = self.state
         container: list[str] = []
         # (is_task, plain text of the item's first line) for each open list item
         items: list[tuple[str, str | None]] = []
@@ -302,13 +305,13 @@ class _Builder:
                 content = tokens[i + 1].content if i + 1 < n else ""
                 assert tok.map is not None
                 self._heading(int(tok.tag[1]), tok.map[0], content)
-                doc.blocks.append(Block("heading", tok.map[0], tok.map[1]))
+                state.blocks.append(Block("heading", tok.map[0], tok.map[1]))
                 i += 3
                 continue
             if kind == "table_open":
                 assert tok.map is not None
                 self._table(tok, container, generated=in_generated_block)
-                doc.blocks.append(Block("table", tok.map[0], tok.map[1]))
+                state.blocks.append(Block("table", tok.map[0], tok.map[1]))
             elif kind == "list_item_open":
                 assert tok.map is not None
                 container.append("list")
@@ -325,40 +328,40 @@ class _Builder:
             elif kind == "html_block" and GENERATED_START in tok.content:
                 in_generated_block = GENERATED_END not in tok.content.split(GENERATED_START)[-1]
                 assert tok.map is not None
-                doc.blocks.append(Block("html", tok.map[0], tok.map[1]))
+                state.blocks.append(Block("html", tok.map[0], tok.map[1]))
             elif kind == "html_block" and GENERATED_END in tok.content:
                 in_generated_block = False
                 assert tok.map is not None
-                doc.blocks.append(Block("html", tok.map[0], tok.map[1]))
+                state.blocks.append(Block("html", tok.map[0], tok.map[1]))
             elif tok.map is not None and tok.nesting != -1:
                 block_kind = _LEAF_KINDS.get(kind)
                 if block_kind:
-                    doc.blocks.append(Block(block_kind, tok.map[0], tok.map[1]))
+                    state.blocks.append(Block(block_kind, tok.map[0], tok.map[1]))
             i += 1
 
     def scan(self, text: str) -> _inline.InlineScan:
         """``_inline.scan`` of a cell's or an item's text, once per distinct text."""
         found = self.scans.get(text)
         if found is None:
-            found = self.scans[text] = _inline.scan(text, self.doc.references)
+            found = self.scans[text] = _inline.scan(text, self.state.references)
         return found
 
     # -- headings -------------------------------------------------------------------------
     def _heading(self, level: int, line: int, content: str) -> None:
-        title = _inline.scan(content, self.doc.references).text
+        title = _inline.scan(content, self.state.references).text
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         path = (*[s.title for s in self.stack], title)
         section = Section(path, level, line, title, content)
         self.stack.append(section)
         self.section = section
-        self.doc.sections.append(section)
+        self.state.sections.append(section)
 
     # -- task lists -----------------------------------------------------------------------
     def _task_run(self, tok: Token, items: list[tuple[str, str | None]]) -> None:
         """The items of a run of one-line task items (one token for all; see _fast_items)."""
         assert tok.map is not None
-        blocks = self.doc.blocks
+        blocks = self.state.blocks
         for index, checked in zip(range(*tok.map), tok.meta["checked"], strict=True):
             self._task_item(index, bool(checked), items)
             blocks.append(Block("paragraph", index, index + 1))
@@ -371,7 +374,7 @@ class _Builder:
     def _task_item(
         self, line_index: int, checked: bool | None, items: list[tuple[str, str | None]]
     ) -> tuple[str, str | None]:
-        line = self.doc.lines[line_index]
+        line = self.state.lines[line_index]
         box = _task_box().search(line) if checked is not None else None
         if box is None:
             text = _first_line_text(line)
@@ -380,7 +383,9 @@ class _Builder:
         while after < len(line) and line[after] in " \t":
             after += 1
         raw = line[after:].rstrip()
-        scanned = self.scan(raw)
+        scanned = self.scans.get(raw)  # self.scan, inlined: this runs once per task item
+        if scanned is None:
+            scanned = self.scans[raw] = _inline.scan(raw, self.state.references)
         category = None
         for _kind, parent_text in reversed(items):
             if parent_text:
@@ -411,7 +416,7 @@ class _Builder:
             marker_end=box.end(1),
             raw_title=raw,
         )
-        self.doc.entries.append(entry)
+        self.state.entries.append(entry)
         return ("task", scanned.text)
 
     # -- tables ---------------------------------------------------------------------------
@@ -419,7 +424,7 @@ class _Builder:
         assert tok.map is not None
         start, end = tok.map
         starts: list[int] = tok.meta["starts"]
-        lines = self.doc.lines
+        lines = self.state.lines
         rows = [
             self._row(lines[index], index, starts[index - start]) for index in range(start, end)
         ]
@@ -433,7 +438,7 @@ class _Builder:
         )
         if not generated:
             _assign_columns(table, self.vocab)
-        self.doc.tables.append(table)
+        self.state.tables.append(table)
         if table.status_col is not None:
             self._entries(table)
 
@@ -519,7 +524,7 @@ class _Builder:
                 raw_title=title_cell.text if title_cell is not None else "",
             )
             table.entries.append(entry)
-            self.doc.entries.append(entry)
+            self.state.entries.append(entry)
 
     def _links(self, raw: list[_inline.RawLink], line: int, base: int) -> Iterator[Link]:
         line_offset = self.doc.line_offset
