@@ -44,16 +44,34 @@ def files() -> list[Path]:
     found = sorted(FIXTURES.rglob("*.md")) + [EXAMPLE]
     if SEED.is_file():
         found.append(SEED)
-    return found + corpus_files()
+    return found
+
+
+def _round_trips(path: Path, name: str, data: bytes) -> None:
+    doc = studylog_md.load_bytes(data, path=str(path))
+    assert_same(doc.to_bytes(), data, f"{path.name} ({name})")
+    # dumps() + the BOM flag is the same information
+    assert doc.dumps().encode("utf-8", "surrogateescape") == data.removeprefix(b"\xef\xbb\xbf")
 
 
 @pytest.mark.parametrize("path", files(), ids=lambda p: p.name)
 def test_file_round_trips_in_every_variant(path: Path) -> None:
     for name, data in variants(path.read_bytes()).items():
-        doc = studylog_md.load_bytes(data, path=str(path))
-        assert_same(doc.to_bytes(), data, f"{path.name} ({name})")
-        # dumps() + the BOM flag is the same information
-        assert doc.dumps().encode("utf-8", "surrogateescape") == data.removeprefix(b"\xef\xbb\xbf")
+        _round_trips(path, name, data)
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_real_log_round_trips(path: Path) -> None:
+    """Every real log, as it is (the default tier); the variants of each are in the slow tier."""
+    _round_trips(path, "as-is", path.read_bytes())
+
+
+@pytest.mark.slow  # five more parses of each of the 26 real logs: ~20 s
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_real_log_round_trips_in_every_variant(path: Path) -> None:
+    for name, data in variants(path.read_bytes()).items():
+        if name != "as-is":
+            _round_trips(path, name, data)
 
 
 def test_corpus_is_present_or_skipped() -> None:
