@@ -632,3 +632,41 @@ def test_unsafe_fixes_wait_for_the_flag(tmp_path: Path, capsys: pytest.CaptureFi
     path.write_text(text, encoding="utf-8")
     assert run(cli, ["lint", "--fix", "--unsafe-fixes", str(path)]) == 1
     assert path.read_text(encoding="utf-8") == fixed
+
+
+# --- reading meaning (issue 12) ------------------------------------------------------------
+
+
+def test_list_explain_names_unread_tables_and_unknown_reasons(repo: Path) -> None:
+    log = write(
+        repo / "LOG.md",
+        "| Symbol | Meaning |\n|---|---|\n| 🔥 | Doing |\n| ✅ | Done |\n\n"
+        "| Course | Status |\n|---|---|\n| [A](https://a.example) | 🔥 |\n"
+        "| [B](https://b.example) | ⬜ |\n| [C](https://c.example) | |\n",
+    )
+    plain = invoke("list", str(log))
+    assert plain.code == 0 and "legend" not in plain.out and "(an empty" not in plain.out
+    explained = invoke("list", "--explain", str(log))
+    assert f"{log}:1: table not read as a study log: a legend" in explained.out
+    assert "? C  (an empty status cell in a file that marks to-do entries explicitly)" in (
+        explained.out
+    )
+    data = json.loads(invoke("list", "--explain", "--format", "json", str(log)).out)
+    assert [t["line"] for t in data["tables"]] == [1]
+    assert [(e["title"], e["status"]) for e in data["entries"]] == [
+        ("A", "in-progress"),
+        ("B", "todo"),
+        ("C", "unknown"),
+    ]
+
+
+def test_configured_columns_reach_list_and_lint(repo: Path) -> None:
+    write(repo / ".studylog-md.toml", '[columns]\ntitle = "Lesson"\nstatus = "Fortschritt"\n')
+    log = write(
+        repo / "LOG.md",
+        "| Nr | Lesson | Fortschritt |\n|---|---|---|\n| 1 | Rekursion | erledigt |\n"
+        "| 2 | Graphen | offen |\n",
+    )
+    data = json.loads(invoke("list", "--format", "json", str(log)).out)
+    assert [(e["title"], e["status"]) for e in data] == [("Rekursion", "done"), ("Graphen", "todo")]
+    assert invoke("lint", str(log)).code == 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from shared_paths import ROOT
 
+import studylog_md
 from studylog_md.config import (
     Config,
     LinksConfig,
@@ -456,3 +457,56 @@ def test_the_examples_in_the_documentation_are_valid(tmp_path: Path) -> None:
         assert Sites.of(config.links, {"GITHUB_TOKEN": "t"}).headers_for("api.github.com") == {
             "Authorization": "Bearer t"
         }
+
+
+# --- column names and duplicate scope (issue 12) ------------------------------------------
+
+_DAY_LOG = (
+    "| Day | Lesson | Topic | Estado |\n|---|---|---|---|\n"
+    "| 1 | Recursion | Algorithms | ✅ |\n| 2 | Graphs | Algorithms | ⬜ |\n"
+)
+
+
+def test_columns_name_the_roles_and_globs_override_them(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    pyproject(
+        tmp_path,
+        '[tool.studylog-md.columns]\ntitle = "Topic"\nstatus = ["Estado"]\n'
+        '[tool.studylog-md.columns."days/*.md"]\ntitle = "Lesson"\ncategory = "Topic"\n',
+    )
+    config = load_config(tmp_path)
+    top = write(tmp_path / "README.md", _DAY_LOG)
+    day = write(tmp_path / "days" / "week1.md", _DAY_LOG)
+    names = config.columns_for(top)
+    assert names is not None and (names.title, names.status) == (("Topic",), ("Estado",))
+    doc = studylog_md.load(top, vocabulary=config.vocabulary(top))
+    assert [e.title for e in doc.entries] == ["Algorithms", "Algorithms"]
+    doc = studylog_md.load(day, vocabulary=config.vocabulary(day))
+    assert [(e.title, e.category, e.status) for e in doc.entries] == [
+        ("Recursion", "Algorithms", Status.DONE),
+        ("Graphs", "Algorithms", Status.TODO),
+    ]
+    # The names travel with the vocabulary: a toggle's re-parse reads the same columns.
+    doc.toggle("Graphs")
+    assert doc.find("Graphs").status is Status.DONE
+
+
+def test_duplicate_title_scope_reaches_the_lint_options(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    pyproject(tmp_path, 'duplicate-title-scope = "file"\n')
+    config = load_config(tmp_path)
+    assert config.lint_options(tmp_path / "a.md").duplicate_title_scope == "file"
+    assert load_config(tmp_path / "x").duplicate_title_scope == "file"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('duplicate-title-scope = "heading"\n', 'expected "section" or "file"'),
+        ("[tool.studylog-md.columns]\ntitel = 'Topic'\n", "did you mean 'title'"),
+        ("[tool.studylog-md.columns]\ntitle = 3\n", "expected a list of strings"),
+        ('[tool.studylog-md.columns."*.md"]\nstatuz = "x"\n', 'columns."*.md".statuz'),
+    ],
+)
+def test_column_and_scope_mistakes_name_the_key(tmp_path: Path, body: str, message: str) -> None:
+    assert message in config_error(tmp_path, body)

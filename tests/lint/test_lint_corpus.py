@@ -196,3 +196,67 @@ def test_corpus_fixes_touch_only_their_lines_and_are_idempotent(path: Path, unsa
         remaining = iter(after)
         assert all(entry in remaining for entry in before)  # a subsequence
         assert len(after) > len(before)
+
+    else:
+        assert after == before
+
+
+# Entries per file (total, done, to do, in progress, unknown), checked against the manifest's
+# marker counts: amitness/learning today writes ✅×420 and ⬜×99, plus counts such as `1/7`
+# and one empty cell in a file of ⬜ (line 719: unknown, not guessed); the task lists match
+# their [ ]/[x] counts; feature matrices, the emoji cheat sheet, the 🔒 LeetCode lists and the
+# curricula without a status column yield none.
+COUNTS = {
+    "Psyhackological__freeCodeCamp__README.md": (415, 207, 208, 0, 0),
+    "ZuzooVn__machine-learning-for-software-engineers__README-pt-BR.md": (65, 1, 64, 0, 0),
+    "ZuzooVn__machine-learning-for-software-engineers__README-zh-CN.md": (142, 1, 141, 0, 0),
+    "ZuzooVn__machine-learning-for-software-engineers__README-zh-TW.md": (143, 1, 142, 0, 0),
+    "ZuzooVn__machine-learning-for-software-engineers__README.md": (155, 1, 154, 0, 0),
+    "amitness__learning__README.md": (529, 420, 103, 5, 1),
+    "amitness__learning__README@23d66a3.md": (212, 40, 172, 0, 0),
+    "amitness__learning__README@3e21008.md": (177, 145, 32, 0, 0),
+    "amitness__learning__README@cb5d01c.md": (152, 120, 32, 0, 0),
+    "honey-speaks-tech__daily-tech-learnings-of-honey__README.md": (2, 0, 2, 0, 0),
+    "ikatyang__emoji-cheat-sheet__README.md": (0, 0, 0, 0, 0),
+    "jsx-eslint__eslint-plugin-react__README.md": (0, 0, 0, 0, 0),
+    "jwasham__coding-interview-university__README.md": (463, 0, 463, 0, 0),
+    "jwasham__coding-interview-university__translations__README-ar.md": (505, 0, 505, 0, 0),
+    "jwasham__coding-interview-university__translations__README-bn.md": (84, 0, 84, 0, 0),
+    "jwasham__coding-interview-university__translations__README-ja.md": (457, 0, 457, 0, 0),
+    "jwasham__coding-interview-university__translations__README-tw.md": (506, 0, 506, 0, 0),
+    "kamyu104__LeetCode-Solutions__README.md": (0, 0, 0, 0, 0),
+    "ossu__computer-science__README.md": (0, 0, 0, 0, 0),
+    "ossu__computer-science__extras__readings.md": (0, 0, 0, 0, 0),
+    "public-apis__public-apis__README.md": (0, 0, 0, 0, 0),
+    "shieldfy__API-Security-Checklist__README-fa.md": (64, 0, 64, 0, 0),
+    "shieldfy__API-Security-Checklist__README-zh.md": (79, 0, 79, 0, 0),
+    "shieldfy__API-Security-Checklist__README.md": (64, 0, 64, 0, 0),
+    "sindresorhus__eslint-plugin-unicorn__readme.md": (0, 0, 0, 0, 0),
+    "thedaviddias__Front-End-Checklist__README.md": (100, 0, 100, 0, 0),
+}
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_corpus_counts(path: Path) -> None:
+    entries = _doc(path).entries
+    statuses = [e.status.value for e in entries]
+    found = (len(entries), *(statuses.count(s) for s in ("done", "todo", "in-progress", "unknown")))
+    assert found == COUNTS[path.name]
+
+
+def test_cross_section_repeats_are_not_duplicates_and_exact_repeats_are_one_finding() -> None:
+    # freeCodeCamp lists a course's videos in a summary and again, linked, under the course.
+    assert not [d for d in _lint("Psyhackological__freeCodeCamp__README.md") if "dup" in d.rule]
+    # A book and a video series both called "Machine Learning for Hackers".
+    found = _lint("ZuzooVn__machine-learning-for-software-engineers__README.md")
+    assert [d.rule for d in found if d.line == 258] == []
+    # "Cracking the Coding Interview" twice with one URL: one finding, not two.
+    found = _lint("jwasham__coding-interview-university__translations__README-tw.md")
+    assert [d.rule for d in found if d.line == 1266] == ["duplicate-url"]
+
+
+def test_an_empty_cell_in_a_file_of_todo_markers_is_unknown_with_a_reason() -> None:
+    _need_corpus()
+    path = CORPUS / "amitness__learning__README.md"
+    entry = {e.line: e for e in _doc(path).entries}[719]
+    assert entry.status.value == "unknown" and entry.status_reason is not None

@@ -270,7 +270,9 @@ def test_unparseable_versions_are_skipped_with_a_warning(
 
 
 def test_keys() -> None:
-    assert url_key("https://www.Example.org/a/?utm_source=x&b=1#top") == "//example.org/a?b=1"
+    # One URL key with add and the duplicate rules (document/identity.py): canonical_url's.
+    assert url_key("https://www.Example.org/a/?utm_source=x&b=1#top") == "example.org/a?b=1"
+    assert url_key("#setup") is None  # a link into the file is navigation, not a resource
     assert url_key("http://example.org/a") == url_key("https://example.org/a/")
     assert url_key(None) is None
     assert title_key("  Attention  Is All\tYou Need. ") == "attention is all you need"

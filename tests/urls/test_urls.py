@@ -95,12 +95,16 @@ EQUIVALENT = [
     (VIDEO, "https://www.youtube.com/embed/wjZofJX0v4M"),
     (VIDEO, "https://www.youtube.com/shorts/wjZofJX0v4M"),
     (VIDEO, "https://www.youtube.com/live/wjZofJX0v4M?feature=share"),
-    (VIDEO, "https://www.youtube-nocookie.com/embed/wjZofJX0v4M?start=10"),
-    (VIDEO, "https://www.youtube.com/watch?feature=share&v=wjZofJX0v4M&t=42s&ab_channel=X"),
+    (VIDEO, "https://www.youtube-nocookie.com/embed/wjZofJX0v4M?start=0"),
+    (VIDEO, "https://www.youtube.com/watch?feature=share&v=wjZofJX0v4M&ab_channel=X"),
     (
-        "https://www.youtube.com/watch?v=YA0pzBYAV2Q&list=PLx&index=8&t=43s",
+        "https://www.youtube.com/watch?v=YA0pzBYAV2Q&list=PLx&index=8",
         "https://youtu.be/YA0pzBYAV2Q?list=PLx",
     ),
+    # one start offset, however it is written
+    (VIDEO + "&t=120", "https://youtu.be/wjZofJX0v4M?t=2m"),
+    (VIDEO + "&t=90s", "https://www.youtube.com/watch?v=wjZofJX0v4M#t=1:30"),
+    (VIDEO + "&t=3723", "https://www.youtube-nocookie.com/embed/wjZofJX0v4M?start=1h2m3s"),
     ("https://www.youtube.com/playlist?list=PLx", "https://m.youtube.com/playlist?list=PLx&si=a"),
     # repositories
     (
@@ -139,6 +143,11 @@ DIFFERENT = [
     (VIDEO, "https://www.youtube.com/watch?v=kCc8FmEb1nY"),
     (VIDEO, "https://music.youtube.com/watch?v=wjZofJX0v4M"),
     (VIDEO, "https://www.youtube.com/watch?v=wjZofJX0v4M&list=PL1"),
+    # two segments of one video are two entries of a log (issue 12)
+    (VIDEO + "&t=120", VIDEO + "&t=900"),
+    (VIDEO, VIDEO + "&t=42s"),
+    (VIDEO, "https://www.youtube-nocookie.com/embed/wjZofJX0v4M?start=10"),
+    ("https://youtu.be/wjZofJX0v4M#t=60", "https://youtu.be/wjZofJX0v4M#t=61"),
     ("https://www.youtube.com/playlist?list=PL1", "https://www.youtube.com/playlist?list=PL2"),
     ("https://youtu.be/wjZofJX0v4M", "https://youtu.be/kCc8FmEb1nY"),
     ("https://github.com/o/r", "https://github.com/o/r2"),
@@ -166,7 +175,8 @@ def test_different_resources_have_different_keys(a: str, b: str) -> None:
     [
         ("https://www.arxiv.org/pdf/2201.11903v2.pdf", "arxiv.org/abs/2201.11903"),
         (SEED_ARXIV, "arxiv.org/abs/2201.11903"),
-        ("https://youtu.be/wjZofJX0v4M?si=x&t=3", "youtube.com/watch?v=wjZofJX0v4M"),
+        ("https://youtu.be/wjZofJX0v4M?si=x&t=3", "youtube.com/watch?v=wjZofJX0v4M&t=3"),
+        ("https://youtu.be/wjZofJX0v4M?si=x", "youtube.com/watch?v=wjZofJX0v4M"),
         ("https://youtu.be/A?list=PL1&index=2", "youtube.com/watch?v=A&list=PL1"),
         ("https://www.youtube.com/playlist?list=PL1", "youtube.com/playlist?list=PL1"),
         ("http://Example.COM:80/a/index.html?b=2&a=1&utm_source=x#top", "example.com/a?a=1&b=2"),

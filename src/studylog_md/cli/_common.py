@@ -205,8 +205,11 @@ def config_for(path: str) -> Any:
 
 
 def vocabulary_for(path: str) -> Any:
-    """The marker vocabulary configured for ``path`` (defaults when there is no config)."""
-    return config_for(path).vocabulary()
+    """The marker vocabulary configured for ``path`` (defaults when there is no config), with
+    the column names configured for that file."""
+    from pathlib import Path
+
+    return config_for(path).vocabulary(None if path == "-" else Path(path))
 
 
 def max_bytes_for(path: str, given: int | None) -> int:

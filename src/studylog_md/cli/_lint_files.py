@@ -105,6 +105,11 @@ def read(path: str, settings: Settings, config: Config) -> tuple[bytes, str]:
     return data, STDIN_NAME
 
 
+def vocabulary_for(config: Config, shown: str) -> Any:
+    """The configured vocabulary, with the column names configured for this file."""
+    return config.vocabulary(None if shown == STDIN_NAME else Path(shown))
+
+
 def lint_path(path: str, settings: Settings, *, keep: bool = False) -> FileResult:
     """Lint one file; never raises for the file's sake (a bug in one file is a Problem)."""
     from .. import load_bytes
@@ -115,7 +120,7 @@ def lint_path(path: str, settings: Settings, *, keep: bool = False) -> FileResul
     try:
         config = config_for(settings, path)
         data, shown = read(path, settings, config)
-        doc = load_bytes(data, path=shown, vocabulary=config.vocabulary())
+        doc = load_bytes(data, path=shown, vocabulary=vocabulary_for(config, shown))
         options = options_for(settings, config, shown)
         found = lint_document(doc, shown, options)
         across = listings(doc, shown) if selected(options) else []

@@ -540,8 +540,9 @@ def _fixed(data: bytes, shown: str, session: _Session, config: Config) -> _Fixed
     from .. import load_bytes
     from ..document import _lines
     from ..lint.engine import fix_until_stable, lint_document
+    from ._lint_files import vocabulary_for
 
-    vocabulary = config.vocabulary()
+    vocabulary = vocabulary_for(config, shown)
     options = session.options_for(config, shown)
     doc = load_bytes(data, path=shown, vocabulary=vocabulary)
     found = lint_document(doc, shown, options)

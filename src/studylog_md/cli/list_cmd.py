@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from ..document.printable import printable
@@ -19,10 +21,20 @@ from ._output import color_option, print_json, style, want_color
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this."
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also name every table that yields no entries and why, and why a status is unknown.",
+)
 @config_option
 @color_option
 def list_cmd(
-    files: tuple[str, ...], status: str | None, section: str | None, fmt: str, max_bytes: int | None
+    files: tuple[str, ...],
+    status: str | None,
+    section: str | None,
+    fmt: str,
+    max_bytes: int | None,
+    explain: bool,
 ) -> int:
     """List the entries of study logs (table rows and task-list items).
 
@@ -34,6 +46,7 @@ def list_cmd(
     from ._files import gather
 
     rows: list[dict[str, object]] = []
+    tables: list[dict[str, object]] = []
     gathered = gather(files)
     code = gathered.code
     color = want_color()
@@ -57,20 +70,36 @@ def list_cmd(
             item = entry.to_dict()
             item["path"] = doc.path
             rows.append(item)
-    if not rows and code != EXIT_OK:
+        if explain:
+            tables.extend(_unread_tables(doc))
+    if not rows and not tables and code != EXIT_OK:
         return code  # every file failed: the errors said so; "no entries" would mislead
     if fmt == "json":
-        print_json(rows)
+        print_json({"entries": rows, "tables": tables} if explain else rows)
         return code
-    _print_text(rows, color=color, many=read > 1)
+    _print_text(rows, color=color, many=read > 1, explain=explain)
+    for table in tables:
+        where = printable(f"{table['path']}:{table['line']}")  # a file name can hold escapes
+        out(f"{where}: table not read as a study log: {table['reason']}")
     return code
+
+
+def _unread_tables(doc: Any) -> list[dict[str, object]]:
+    """Every pipe table that yields no entries, and why (``--explain``)."""
+    return [
+        {"path": doc.path, "line": table.start_line + 1, "reason": table.reason}
+        for table in doc.tables
+        if not table.entries and table.reason is not None
+    ]
 
 
 _SYMBOL = {"done": "✔", "todo": "·", "in-progress": "…", "unknown": "?"}
 _COLOR = {"done": "green", "todo": None, "in-progress": "yellow", "unknown": "red"}
 
 
-def _print_text(rows: list[dict[str, object]], *, color: bool, many: bool) -> None:
+def _print_text(
+    rows: list[dict[str, object]], *, color: bool, many: bool, explain: bool = False
+) -> None:
     if not rows:
         out("no entries")
         return
@@ -89,4 +118,5 @@ def _print_text(rows: list[dict[str, object]], *, color: bool, many: bool) -> No
         status = str(row["status"])
         mark = _SYMBOL[status]
         mark = style(mark, color, fg=_COLOR[status])
-        out(f"  {str(row['line']).rjust(width)}  {mark} {printable(str(row['title']))}")
+        why = f"  ({row['status_reason']})" if explain and row.get("status_reason") else ""
+        out(f"  {str(row['line']).rjust(width)}  {mark} {printable(str(row['title']) + why)}")

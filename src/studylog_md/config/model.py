@@ -9,6 +9,7 @@ from ..linkcheck.settings import LinkSettings
 from ..safe_write import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..document.columns import ColumnNames
     from ..document.markers import Vocabulary
     from ..lint.options import LintOptions
 
@@ -40,6 +41,9 @@ class Config(NamedTuple):
     todo_markers: tuple[str, ...] = ()
     in_progress_markers: tuple[str, ...] = ()
     duplicate_url_allow: tuple[str, ...] = ()
+    duplicate_title_scope: str = "section"  # "section" | "file"
+    # [columns]: (None, names) for every file, (glob, names) for the files a glob matches
+    columns: tuple[tuple[str | None, ColumnNames], ...] = ()
     max_bytes: int = DEFAULT_MAX_BYTES
     links: LinkSettings = LinkSettings()
     source: Path | None = None
@@ -53,15 +57,43 @@ class Config(NamedTuple):
         """The folder per-file-ignores globs are relative to (the configuration's folder)."""
         return self.source.parent if self.source is not None else None
 
-    def vocabulary(self) -> Vocabulary:
-        """The default status markers plus this project's extra spellings."""
+    def vocabulary(self, path: Path | None = None) -> Vocabulary:
+        """The default status markers plus this project's extra spellings.
+
+        With ``path``, the vocabulary also carries the column names configured for that file
+        (``[columns]`` and its globs).
+        """
         from ..document.markers import DEFAULT_VOCABULARY, Vocabulary
 
         if not (self.done_markers or self.todo_markers or self.in_progress_markers):
-            return DEFAULT_VOCABULARY
-        return Vocabulary.with_extra(
-            done=self.done_markers, todo=self.todo_markers, in_progress=self.in_progress_markers
-        )
+            vocab = DEFAULT_VOCABULARY
+        else:
+            vocab = Vocabulary.with_extra(
+                done=self.done_markers,
+                todo=self.todo_markers,
+                in_progress=self.in_progress_markers,
+            )
+        names = self.columns_for(path) if path is not None else None
+        return vocab.with_columns(names) if names else vocab
+
+    def columns_for(self, path: Path) -> ColumnNames | None:
+        """The column names configured for ``path``: ``[columns]``, then matching globs."""
+        if not self.columns:
+            return None
+        from ..document.columns import ColumnNames
+
+        roles: dict[str, tuple[str, ...]] = {}
+        relative: str | None = None
+        for glob, names in self.columns:
+            if glob is not None:
+                if relative is None:
+                    relative = _relative_posix(path, self.root)
+                if not compile_glob(glob).match(relative):
+                    continue
+            for role, value in names._asdict().items():
+                if value:
+                    roles[role] = value
+        return ColumnNames(**roles) if roles else None
 
     def ignored_for(self, path: Path) -> frozenset[str]:
         """``ignore`` plus the per-file-ignores whose glob matches ``path``."""
@@ -84,4 +116,5 @@ class Config(NamedTuple):
             extend_select=self.extend_select,
             ignore=self.ignored_for(path),
             duplicate_url_allow=self.duplicate_url_allow,
+            duplicate_title_scope=self.duplicate_title_scope,
         )

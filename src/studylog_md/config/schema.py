@@ -13,6 +13,7 @@ from ..safe_write import DEFAULT_MAX_BYTES
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
+from ..document.columns import ColumnNames
 from ..linkcheck.settings import LinkSettings
 from .globs import GlobError, compile_glob
 from .model import DEFAULT_INCLUDE, Config
@@ -105,6 +106,8 @@ _TOP_KEYS = (
     "todo-markers",
     "in-progress-markers",
     "duplicate-url-allow",
+    "duplicate-title-scope",
+    "columns",
     "max-bytes",
     "include",
     "exclude",
@@ -122,6 +125,8 @@ def _build(table: Mapping[str, Any], source: Path, prefix: str) -> Config:
     todo = reader.take("todo-markers", reader.string_list, ())
     in_progress = reader.take("in-progress-markers", reader.string_list, ())
     allow = reader.take("duplicate-url-allow", reader.string_list, ())
+    scope = reader.take("duplicate-title-scope", lambda k, v: _scope(reader, k, v), "section")
+    columns = reader.take("columns", lambda k, v: _columns(reader, k, v), ())
     max_bytes = reader.take("max-bytes", reader.positive_int, DEFAULT_MAX_BYTES)
     include = reader.take("include", lambda k, v: _globs(reader, k, v), DEFAULT_INCLUDE)
     exclude = reader.take("exclude", lambda k, v: _globs(reader, k, v), ())
@@ -136,6 +141,8 @@ def _build(table: Mapping[str, Any], source: Path, prefix: str) -> Config:
         todo_markers=todo,
         in_progress_markers=in_progress,
         duplicate_url_allow=allow,
+        duplicate_title_scope=scope,
+        columns=columns,
         max_bytes=max_bytes,
         links=LinkSettings.from_table(links_table, source, f"{prefix}links."),
         source=source,
@@ -166,6 +173,62 @@ def _per_file(reader: _Reader, key: str, value: Any) -> tuple[tuple[str, frozens
         except GlobError as exc:
             raise inner.error(_quote_key(glob), str(exc)) from exc
         result.append((glob, inner.rule_list(_quote_key(glob), rules)))
+    return tuple(result)
+
+
+_ROLES = ("title", "status", "notes", "category")
+
+
+def _scope(reader: _Reader, key: str, value: Any) -> str:
+    if value not in ("section", "file"):
+        raise reader.error(key, f'expected "section" or "file", got {_describe(value)}')
+    return str(value)
+
+
+def _names(reader: _Reader, key: str, value: Any) -> tuple[str, ...]:
+    """One header name or a list of them."""
+    if isinstance(value, str):
+        value = [value]
+    return reader.string_list(key, value)
+
+
+def _columns(reader: _Reader, key: str, value: Any) -> tuple[tuple[str | None, ColumnNames], ...]:
+    """``[columns]``: role = header name(s); a sub-table per glob does the same for some files.
+
+    ``(None, names)`` applies to every file; ``(glob, names)`` to the files the glob matches
+    (relative to the configuration's folder, as in per-file-ignores), overriding the roles it
+    names.
+    """
+    table = reader.sub_table(key, value)
+    prefix = f"{reader.prefix}{key}."
+    everywhere: dict[str, tuple[str, ...]] = {}
+    result: list[tuple[str | None, ColumnNames]] = []
+    for name, item in table.items():
+        if isinstance(item, dict):
+            if not name.strip():
+                raise reader.error(key, "an empty glob is not allowed")
+            try:
+                compile_glob(name)  # a bad pattern is reported now, not at the first read
+            except GlobError as exc:
+                raise reader.error(f"{key}.{_quote_key(name)}", str(exc)) from exc
+            inner = _Reader(item, reader.source, f"{prefix}{_quote_key(name)}.")
+            roles: dict[str, tuple[str, ...]] = {}
+            for role in _ROLES:
+                if role in inner.table:
+                    roles[role] = _names(inner, role, inner.table.pop(role))
+            inner.finish(_ROLES)
+            result.append((name, ColumnNames(**roles)))
+        elif name in _ROLES:
+            everywhere[name] = _names(_Reader({}, reader.source, prefix), name, item)
+        else:
+            close = _close_matches(name, _ROLES, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{reader.source}: unknown key {prefix}{name}{hint}; known keys: "
+                f"{', '.join(_ROLES)}, or a glob with a table of them"
+            )
+    if everywhere:
+        result.insert(0, (None, ColumnNames(**everywhere)))
     return tuple(result)
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .columns import ColumnNames
 
 VS16 = "\ufe0f"
 VS15 = "\ufe0e"
@@ -89,10 +92,126 @@ DEFAULT_IN_PROGRESS = (
     ":pencil2:",
     "📖",
     ":book:",
+    "[-]",  # org-mode's and many cell logs' "partly done"
+    "[~]",
+    "🟠",
+    ":orange_circle:",
 )
-# Words count only in a column whose header says it holds a status ("Progress", "Status"...).
-DONE_WORDS = ("done", "completed", "complete", "finished", "read", "watched", "yes")
-TODO_WORDS = ("todo", "to do", "to-do", "not started", "planned", "no", "pending")
+# Words count only in a column whose header says it holds a status ("Progress", "Status"...),
+# or next to a symbol ("🟢 Done", "In progress ⏳"). Real logs write them in their own language.
+DONE_WORDS = (
+    "done",
+    "completed",
+    "complete",
+    "finished",
+    "read",
+    "watched",
+    "yes",
+    "cplt",
+    "passed",
+    "已完成",
+    "完成",
+    "已学完",
+    "学完",
+    "已读",
+    "已看",
+    "已學完",
+    "已讀",
+    "完了",  # zh
+    "hecho",
+    "completado",
+    "terminado",
+    "listo",
+    "leído",
+    "visto",  # es
+    "feito",
+    "concluído",
+    "concluido",
+    "completo",
+    "lido",
+    "assistido",  # pt
+    "fait",
+    "terminé",
+    "fini",
+    "lu",
+    "vu",
+    "complété",  # fr
+    "erledigt",
+    "fertig",
+    "abgeschlossen",
+    "gelesen",
+    "gesehen",  # de
+    "готово",
+    "выполнено",
+    "завершено",
+    "сделано",
+    "пройдено",
+    "прочитано",  # ru
+    "済み",
+    "済",
+    "読了",
+    "完了済み",
+    "修了",  # ja
+    "완료",
+    "완독",
+    "수료",  # ko
+)
+TODO_WORDS = (
+    "todo",
+    "to do",
+    "to-do",
+    "not started",
+    "planned",
+    "no",
+    "pending",
+    "tba",
+    "tbd",
+    "backlog",
+    "upcoming",
+    "not yet",
+    "未开始",
+    "待办",
+    "计划中",
+    "未完成",
+    "待学习",
+    "未開始",
+    "待辦",
+    "計劃中",  # zh
+    "pendiente",
+    "por hacer",
+    "no iniciado",
+    "sin empezar",
+    "sin iniciar",  # es
+    "pendente",
+    "a fazer",
+    "não iniciado",
+    "nao iniciado",
+    "não começado",  # pt
+    "à faire",
+    "a faire",
+    "non commencé",
+    "pas commencé",
+    "en attente",
+    "prévu",  # fr
+    "offen",
+    "geplant",
+    "ausstehend",
+    "nicht begonnen",
+    "zu erledigen",  # de
+    "не начато",
+    "запланировано",
+    "в планах",
+    "к выполнению",
+    "не пройдено",  # ru
+    "未着手",
+    "未完了",
+    "予定",
+    "未読",  # ja
+    "시작 전",
+    "예정",
+    "미완료",
+    "미완",  # ko
+)
 IN_PROGRESS_WORDS = (
     "in progress",
     "in-progress",
@@ -103,7 +222,59 @@ IN_PROGRESS_WORDS = (
     "started",
     "doing",
     "partial",
+    "paused",
+    "on hold",
+    "learning",
+    "studying",
+    "进行中",
+    "学习中",
+    "在读",
+    "正在学习",
+    "暂停",
+    "進行中",
+    "學習中",
+    "暫停",  # zh (ja 進行中)
+    "en progreso",
+    "en curso",
+    "empezado",
+    "haciendo",
+    "leyendo",  # es
+    "em andamento",
+    "em progresso",
+    "fazendo",
+    "lendo",
+    "iniciado",  # pt
+    "en cours",
+    "commencé",  # fr
+    "in bearbeitung",
+    "läuft",
+    "begonnen",
+    "in arbeit",  # de
+    "в процессе",
+    "в работе",
+    "начато",
+    "изучаю",
+    "читаю",  # ru
+    "学習中",
+    "読書中",
+    "着手中",
+    "作業中",  # ja
+    "진행 중",
+    "진행중",
+    "학습 중",
+    "학습중",
+    "읽는 중",  # ko
 )
+# What a blank cell's neighbours write when the row is not started yet: placeholders, not
+# markers ("—" in a table whose other rows say ✅, "N/A" in a curriculum).
+PLACEHOLDERS = frozenset({"-", "--", "---", "—", "–", "n/a", "na", "/", "…", "..."})
+
+
+def is_placeholder(content: str) -> bool:
+    """A blank or a dash-like cell: no status written."""
+    key = content.strip().strip("`").strip()
+    return not key or key.casefold() in PLACEHOLDERS or set(key) <= {"-"}
+
 
 # Partial progress: "3/7", "Ch. 2", "chapter 4", "40%", "week 3", "p. 120".
 _COUNT = re.compile(r"^(\d+)\s*/\s*(\d+)$")
@@ -142,17 +313,39 @@ _MEMO_SIZE = 4096  # most cell texts remembered
 class Vocabulary:
     """Which spellings mean which status."""
 
-    __slots__ = ("_memo", "_prefixes", "_symbols", "_words", "done", "in_progress", "todo")
+    __slots__ = (
+        "_memo",
+        "_prefixes",
+        "_symbols",
+        "_words",
+        "blank",
+        "columns",
+        "done",
+        "in_progress",
+        "legend",
+        "todo",
+    )
 
     def __init__(
         self,
         done: tuple[str, ...] = DEFAULT_DONE,
         todo: tuple[str, ...] = DEFAULT_TODO,
         in_progress: tuple[str, ...] = DEFAULT_IN_PROGRESS,
+        *,
+        columns: ColumnNames | None = None,
+        blank: Status | None = None,
     ) -> None:
         self.done = done
         self.todo = todo
         self.in_progress = in_progress
+        # Which header names the project says hold each role ([tool.studylog-md.columns]);
+        # carried here because the vocabulary already travels to every re-parse.
+        self.columns = columns
+        # What a blank status cell means when a legend says so ("| | Planned |"); None: the
+        # file's convention decides (see parse._settle_placeholders).
+        self.blank = blank
+        # The spellings a legend table in the file added (symbol -> status), for reports.
+        self.legend: dict[str, Status] = {}
         self._symbols: dict[str, Status] = {}
         self._words: dict[str, Status] = {}
         # A log repeats a handful of markers thousands of times: each is read once per
@@ -165,7 +358,8 @@ class Vocabulary:
         ):
             for marker in markers:
                 key = _key(marker)
-                if key.isalpha() or " " in key:
+                # "[ ]" has a space but is a symbol; "not started" is words.
+                if key.isalpha() or (" " in key and any(ch.isalpha() for ch in key)):
                     self._words[key.casefold()] = status
                 else:
                     self._symbols[key] = status
@@ -183,6 +377,30 @@ class Vocabulary:
         return (
             f"Vocabulary(done={self.done!r}, todo={self.todo!r}, in_progress={self.in_progress!r})"
         )
+
+    def with_legend(self, mapping: dict[str, Status], blank: Status | None = None) -> Vocabulary:
+        """This vocabulary plus the spellings a legend table defines (``✏️ | In progress``)."""
+        extra: dict[Status, list[str]] = {Status.DONE: [], Status.TODO: [], Status.IN_PROGRESS: []}
+        for marker, status in mapping.items():
+            if status in extra and marker:
+                extra[status].append(marker)
+        vocab = Vocabulary(
+            self.done + tuple(extra[Status.DONE]),
+            self.todo + tuple(extra[Status.TODO]),
+            self.in_progress + tuple(extra[Status.IN_PROGRESS]),
+            columns=self.columns,
+            blank=blank if blank is not None else self.blank,
+        )
+        vocab.legend = dict(mapping)
+        return vocab
+
+    def with_columns(self, columns: ColumnNames | None) -> Vocabulary:
+        """This vocabulary with the project's column names."""
+        vocab = Vocabulary(
+            self.done, self.todo, self.in_progress, columns=columns, blank=self.blank
+        )
+        vocab.legend = dict(self.legend)
+        return vocab
 
     @classmethod
     def with_extra(
@@ -224,6 +442,9 @@ class Vocabulary:
         status = self._symbols.get(key)
         if status is not None:
             return Classified(status, content, 0, len(content), True)
+        phrase = self._phrase(content, key)
+        if phrase is not None:
+            return phrase
         # A marker followed by a remark: "✅ (2nd pass)", "✔️ ✅".
         for prefix in self._prefixes:
             if key.startswith(prefix):
@@ -262,6 +483,32 @@ class Vocabulary:
                 return Classified(Status.IN_PROGRESS, content, 0, len(content), False)
         return Classified(Status.UNKNOWN, content, 0, len(content), False)
 
+    def _phrase(self, content: str, key: str) -> Classified | None:
+        """A symbol and a status word together, in either order: ``🟢 Done``, ``Done ✅``.
+
+        The whole phrase is the marker (a toggle replaces all of it), and the word decides the
+        status: ``🟢 进行中`` is in progress whatever green means elsewhere.
+        """
+        if not key:
+            return None  # only backticks or variation selectors
+        if not key[0].isalnum():
+            for prefix in self._prefixes:
+                if key.startswith(prefix):
+                    rest = key[len(prefix) :].strip()
+                    status = self._words.get(rest.casefold()) if rest else None
+                    if status is not None:
+                        return Classified(status, content, 0, len(content), True)
+                    return None
+        elif not key[-1].isalnum():
+            for suffix in self._prefixes:
+                if key.endswith(suffix):
+                    rest = key[: len(key) - len(suffix)].strip()
+                    status = self._words.get(rest.casefold()) if rest else None
+                    if status is not None:
+                        return Classified(status, content, 0, len(content), True)
+                    return None
+        return None
+
     def suggest(self, content: str) -> str | None:
         """A known marker the unknown ``content`` was probably meant to be (``:pencil2`` → ...)."""
         import difflib
@@ -294,6 +541,25 @@ def _extent(content: str, normalised_prefix: str) -> int:
     while i < len(content) and content[i] in (VS16, VS15):
         i += 1
     return i if matched == len(normalised_prefix) else 0
+
+
+def counterpart(marker: str, status: Status) -> str | None:
+    """The other state of a checkbox written in a cell: ``[x]`` ↔ ``[ ]`` (``[-]`` partly).
+
+    Used when the table itself shows no spelling for ``status``: a cell that says ``[x]``
+    becomes ``[ ]``, not ⬜.
+    """
+    key = _key(marker)
+    if len(key) != 3 or key[0] != "[" or key[2] != "]":
+        return None
+    return {Status.DONE: "[X]" if key == "[X]" else "[x]", Status.TODO: "[ ]"}.get(status, "[-]")
+
+
+def is_phrase(marker: str) -> bool:
+    """A symbol and a word written together (``🟢 Done``, ``In progress ⏳``)."""
+    text = _key(marker)
+    letters = text.replace(" ", "")
+    return " " in text and any(ch.isalpha() for ch in text) and not letters.isalpha()
 
 
 DEFAULT_VOCABULARY = Vocabulary()

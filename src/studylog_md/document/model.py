@@ -137,7 +137,10 @@ class Table:
         "delimiter",
         "entries",
         "header",
+        "legend",
+        "link_col",
         "notes_col",
+        "reason",
         "rows",
         "section",
         "status_col",
@@ -169,6 +172,14 @@ class Table:
         self.category_col = category_col
         self.container = container
         self.entries: list[Entry] = [] if entries is None else entries
+        # A column of links that is not the title ("Day | Topic | [View](url)"): where an
+        # entry's URL comes from when its title cell has none.
+        self.link_col: int | None = None
+        # Why a table yields no entries (None for a log): "a legend", "no status column
+        # found"... shown by ``list --explain`` and the ``table-not-a-log`` finding.
+        self.reason: str | None = None
+        # For a legend table: the symbols it explains and what they mean.
+        self.legend: dict[str, Status] | None = None
 
     def __repr__(self) -> str:
         return f"Table(line={self.start_line + 1}, rows={len(self.rows)}, log={self.is_log})"
@@ -251,6 +262,7 @@ class Entry:
     __slots__ = (
         "category",
         "column",
+        "duration",
         "kind",
         "line",
         "links",
@@ -264,6 +276,7 @@ class Entry:
         "row",
         "section",
         "status",
+        "status_reason",
         "table",
         "title",
         "url",
@@ -288,6 +301,8 @@ class Entry:
         marker_start: int = -1,
         marker_end: int = -1,
         raw_title: str = "",  # the title cell's Markdown
+        duration: str | None = None,  # "12:30", "45 min", "4 videos" taken off the title
+        status_reason: str | None = None,  # why the status reads as it does, when not obvious
     ) -> None:
         self.title = title
         self.url = url
@@ -309,6 +324,8 @@ class Entry:
         # The parse that made this entry (set by the parser): an edit re-derives the document,
         # and an entry of an older parse (or of another document) must not be edited.
         self.origin: Derived | None = None
+        self.duration = duration
+        self.status_reason = status_reason
 
     def __repr__(self) -> str:
         return f"Entry({self.title!r}, status={self.status.value}, line={self.line})"
@@ -327,6 +344,8 @@ class Entry:
             "notes": self.notes,
             "kind": self.kind,
             "links": [link.url for link in self.links],
+            "duration": self.duration,
+            "status_reason": self.status_reason,
         }
 
 

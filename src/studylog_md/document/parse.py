@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import _inline
+from . import _inline, titles
 from .cells import cell_bounds
-from .markers import DEFAULT_VOCABULARY, Status, Vocabulary
+from .columns import assign_columns, is_status_header, legend_of, read_status
+from .markers import DEFAULT_VOCABULARY, Status, Vocabulary, is_placeholder
 from .model import (
     Block,
     BlockKind,
@@ -36,107 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MAX_NESTING = 20  # markdown-it-py's commonmark preset; content nested deeper is skipped
 
-STATUS_HEADERS = frozenset(
-    {
-        "progress",
-        "status",
-        "done",
-        "state",
-        "completed",
-        "complete",
-        "finished",
-        "read",
-        "watched",
-        "check",
-        "checked",
-        "✓",
-        "✔",
-        "✅",
-        "☑",
-        "done?",
-        "read?",
-    }
-)
-TITLE_HEADERS = frozenset(
-    {
-        "resource",
-        "resources",
-        "title",
-        "name",
-        "book",
-        "books",
-        "course",
-        "courses",
-        "paper",
-        "papers",
-        "link",
-        "links",
-        "item",
-        "items",
-        "material",
-        "materials",
-        "tutorial",
-        "tutorials",
-        "video",
-        "videos",
-        "article",
-        "articles",
-        "reading",
-        "readings",
-        "lecture",
-        "lectures",
-        "lesson",
-        "lessons",
-        "problem",
-        "problems",
-        "project",
-        "projects",
-        "task",
-        "tasks",
-        "goal",
-        "goals",
-        "milestone",
-        "milestones",
-        "rule",
-        "api",
-        "source",
-        "url",
-    }
-)
-NOTES_HEADERS = frozenset(
-    {
-        "notes",
-        "note",
-        "comment",
-        "comments",
-        "remarks",
-        "remark",
-        "description",
-        "summary",
-        "thoughts",
-        "review",
-        "takeaways",
-        "details",
-    }
-)
-CATEGORY_HEADERS = frozenset(
-    {
-        "format",
-        "category",
-        "categories",
-        "type",
-        "kind",
-        "topic",
-        "topics",
-        "area",
-        "medium",
-        "domain",
-        "group",
-        "level",
-        "subject",
-    }
-)
-
 GENERATED_START = "<!-- studylog-md:stats -->"
 GENERATED_END = "<!-- /studylog-md:stats -->"
 
@@ -147,9 +47,6 @@ _TASK_BOX = r"(?:[-+*]|\d{1,9}[.)])[ \t]+(\[[ xX]\])(?=[ \t])"
 def _task_box() -> re.Pattern[str]:
     """Compiled on first use (start-up of the hook)."""
     return re.compile(_TASK_BOX)
-
-
-_HEADER_WORD = re.compile(r"[\w?✓✔✅☑]+")
 
 
 @lru_cache(maxsize=1)
@@ -288,6 +185,9 @@ class _Builder:
         self.section = Section((), 0, -1, "")
         doc.sections.append(self.section)
         self.stack: list[Section] = []
+        # Tables wait until the whole file is read: a legend anywhere in it ("✏️ | In
+        # progress") changes how every other table's markers read.
+        self.pending: list[tuple[Table, bool]] = []
 
     def run(self, tokens: list[Token]) -> None:
         state = self.state
@@ -338,6 +238,7 @@ class _Builder:
                 if block_kind:
                     state.blocks.append(Block(block_kind, tok.map[0], tok.map[1]))
             i += 1
+        self.finish()
 
     def scan(self, text: str) -> _inline.InlineScan:
         """``_inline.scan`` of a cell's or an item's text, once per distinct text."""
@@ -399,8 +300,12 @@ class _Builder:
                 after,
             )
         )
+        text = scanned.text
+        duration = None
+        if titles.may_change(text):
+            text, duration = titles.clean(text)
         entry = Entry(
-            title=scanned.text,
+            title=text,
             url=_first_url(links),
             links=links,
             status=Status.DONE if checked else Status.TODO,
@@ -415,6 +320,7 @@ class _Builder:
             marker_start=box.start(1),
             marker_end=box.end(1),
             raw_title=raw,
+            duration=duration,
         )
         self.state.entries.append(entry)
         return ("task", scanned.text)
@@ -436,11 +342,44 @@ class _Builder:
             alignments=list(tok.meta["aligns"]),
             container=container[-1] if container else "",
         )
-        if not generated:
-            _assign_columns(table, self.vocab)
         self.state.tables.append(table)
-        if table.status_col is not None:
-            self._entries(table)
+        self.pending.append((table, generated))
+
+    def finish(self) -> None:
+        """Decide every table's column roles (legends first) and read its entries."""
+        pending = self.pending
+        if not pending:
+            return
+        doc = self.doc
+        state = self.state
+        mapping: dict[str, Status] = {}
+        blank: Status | None = None
+        for table, generated in pending:
+            if generated:
+                continue
+            legend = legend_of(table, self.vocab)
+            if legend is not None:
+                table.legend = dict(legend[0])
+                table.reason = "a legend: it explains the markers, it lists no resources"
+                mapping.update(legend[0])
+                blank = legend[1] if legend[1] is not None else blank
+        if mapping or blank is not None:
+            self.vocab = self.vocab.with_legend(mapping, blank)
+            doc.vocabulary = self.vocab
+        tasks = len(state.entries)
+        for table, generated in pending:
+            if generated:
+                table.reason = "studylog-md's own summary (stats --write)"
+                continue
+            if table.legend is not None:
+                continue
+            table.reason = assign_columns(table, self.vocab)
+            if table.status_col is not None:
+                self._entries(table)
+        _settle_placeholders(doc, self.vocab)
+        if tasks and len(state.entries) > tasks:
+            # Task items were read in order during the walk, table rows after it.
+            state.entries.sort(key=_entry_line)
 
     @staticmethod
     def _row(line: str, index: int, start: int) -> Row:
@@ -466,23 +405,40 @@ class _Builder:
         title_col = table.title_col if table.title_col is not None else 0
         notes_col = table.notes_col
         category_col = table.category_col
-        words = _is_status_header(table.header_text(status_col))
+        link_col = table.link_col
+        names = vocab.columns
+        words = is_status_header(table.header_text(status_col)) or bool(names and names.status)
         category: str | None = None
-        section_path = self.section.path
+        section_path = table.section.path  # read after the walk: not self.section
         for row in table.rows:
             cells = row.cells
             ncells = len(cells)
+            if not (cells and cells[0].text) and not any(cell.text for cell in cells):
+                continue  # an empty row is a spacer, not an entry
             title_cell = cells[title_col] if title_col < ncells else None
+            duration = None
             if title_cell is not None:
-                scanned = self.scan(title_cell.text)
+                cell_text = title_cell.text
+                scanned = self.scan(cell_text)
                 title = scanned.text
                 links = tuple(self._links(scanned.links, row.line, title_cell.start))
-                if "\\|" in title_cell.text:
+                if "\\|" in cell_text:
                     # GFM turns "\|" into "|" before inline parsing, code spans included;
                     # the links (with their offsets) come from the text as written.
-                    title = self.scan(title_cell.text.replace("\\|", "|")).text
+                    title = self.scan(cell_text.replace("\\|", "|")).text
+                if titles.may_change(title):
+                    title, duration = titles.clean(title)
+                if "] (" in cell_text and titles.broken_link(cell_text):
+                    # "[text] (url)" is no link: GitHub shows the brackets, and at most
+                    # autolinks the bare URL. The entry has no URL (broken-link-syntax).
+                    links = tuple(link for link in links if link.kind != "bare")
             else:
                 title, links = "", ()
+            if link_col is not None and link_col < ncells and not _first_url(links):
+                # "Day 3 | Arrays | [View](url)": the resource's link is in its own column.
+                link_cell = cells[link_col]
+                extra = self.scan(link_cell.text).links
+                links = links + tuple(self._links(extra, row.line, link_cell.start))
             if category_col is not None and category_col < ncells:
                 cat_text = cells[category_col].text
                 if cat_text.strip():
@@ -492,7 +448,7 @@ class _Builder:
                 notes = self.scan(cells[notes_col].text.replace("\\|", "|")).text
             if status_col < ncells:
                 cell = cells[status_col]
-                classified = vocab.classify(cell.text, words=words)
+                classified = read_status(vocab, cell.text, words=words)
                 status = classified.status
                 marker = classified.marker
                 if cell.text:
@@ -501,6 +457,8 @@ class _Builder:
                 else:
                     # Empty cell: a marker goes after the first padding character, if any.
                     m_start = m_end = cell.raw_start + (1 if cell.raw_end > cell.raw_start else 0)
+                    if vocab.blank is not None:
+                        status = vocab.blank
                 m_line = row.line
             else:
                 status, marker, m_line, m_start, m_end = Status.UNKNOWN, "", -1, -1, -1
@@ -522,6 +480,7 @@ class _Builder:
                 marker_start=m_start,
                 marker_end=m_end,
                 raw_title=title_cell.text if title_cell is not None else "",
+                duration=duration,
             )
             table.entries.append(entry)
             self.state.entries.append(entry)
@@ -579,119 +538,50 @@ def _first_url(links: tuple[Link, ...]) -> str | None:
     return None
 
 
-def _header_key(text: str) -> str:
-    plain = _inline.plain_text(text).replace("\ufe0f", "").replace("\xa0", " ")
-    return " ".join(plain.split()).casefold().strip(" :*_")
+def _entry_line(entry: Entry) -> int:
+    return entry.line
 
 
-def _is_status_header(text: str) -> bool:
-    key = _header_key(text)
-    if key in STATUS_HEADERS:
-        return True
-    return any(word in STATUS_HEADERS for word in _HEADER_WORD.findall(key)) and len(key) <= 20
+# Kept for callers of the old private name (edit/status.py's safety check).
+_is_status_header = is_status_header
 
 
-def _assign_columns(table: Table, vocab: Vocabulary) -> None:
-    """Decide which column holds the title, the status, the notes and the category."""
-    headers = [_header_key(cell.text) for cell in table.header.cells]
-    ncols = len(headers)
-    rows = table.rows
-    status_col: int | None = None
-    for col in range(ncols):
-        if _is_status_header(table.header.cells[col].text) and _plausible_status(
-            rows, col, vocab, words=True
-        ):
-            status_col = col
-            break
-    if status_col is None and rows:
-        # No header says so: a column where most non-empty cells are marker symbols. A table
-        # with several such columns is a feature matrix (a linter's rule list: ✅ per
-        # config, ❌ deprecated), not a study log.
-        candidates = [
-            col
-            for col in range(ncols)
-            if headers[col] not in TITLE_HEADERS
-            and headers[col] not in NOTES_HEADERS
-            and _plausible_status(rows, col, vocab, words=False, strict=True)
-        ]
-        if len(candidates) == 1:
-            status_col = candidates[0]
-    table.status_col = status_col
-    if status_col is None:
-        return
-    taken = {status_col}
-    title_col = next(
-        (c for c, k in enumerate(headers) if c not in taken and k in TITLE_HEADERS), None
+_PLACEHOLDER_START = frozenset("-—–‐nN/.…` ")
+
+
+def _settle_placeholders(doc: Document, vocab: Vocabulary) -> None:
+    """Blank and dash status cells: not started, unless the file writes its to-dos.
+
+    A file that never writes a to-do marker uses an empty cell (or "—") for "not started"
+    (amitness/learning in 2023-2024). In a file that does write ⬜ or "[ ]", an empty cell
+    is a status nobody set: the entry is listed as unknown, with the reason, not guessed.
+    A legend that says what a blank means (``| | Planned |``) decides for blanks.
+    """
+    rows = [e for e in doc.entries if e.kind == "row"]
+    explicit = any(
+        e.status is Status.TODO and e.marker and not is_placeholder(e.marker) for e in rows
     )
-    category_col = next(
-        (c for c, k in enumerate(headers) if c not in taken and k in CATEGORY_HEADERS), None
-    )
-    if category_col is not None:
-        taken.add(category_col)
-    if title_col is None:
-        title_col = _link_column(rows, ncols, taken)
-    if title_col is None:
-        title_col = next(
-            (c for c in range(ncols) if c not in taken and headers[c] not in NOTES_HEADERS),
-            None,
-        )
-    if title_col is not None:
-        taken.add(title_col)
-    notes_col = next(
-        (c for c, k in enumerate(headers) if c not in taken and k in NOTES_HEADERS), None
-    )
-    if (
-        category_col is None
-        and title_col is not None
-        and title_col > 0
-        and 0 not in taken
-        and headers[0] not in NOTES_HEADERS
-    ):
-        category_col = 0
-    table.title_col = title_col
-    table.category_col = category_col
-    table.notes_col = notes_col
-
-
-def _link_column(rows: list[Row], ncols: int, taken: set[int]) -> int | None:
-    """The first free column where at least half of the rows have a link."""
-    if not rows:
-        return None
-    for col in range(ncols):
-        if col in taken:
+    for entry in rows:
+        marker = entry.marker
+        if marker and (marker[0] not in _PLACEHOLDER_START or not is_placeholder(marker)):
+            continue  # the first test alone settles nearly every cell of a big log
+        if entry.marker_line < 0:
             continue
-        linked = sum(
-            1
-            for row in rows
-            if col < len(row.cells)
-            and ("](" in row.cells[col].text or "://" in row.cells[col].text)
-        )
-        if linked * 2 >= len(rows):
-            return col
-    return None
-
-
-def _plausible_status(
-    rows: list[Row], col: int, vocab: Vocabulary, *, words: bool, strict: bool = False
-) -> bool:
-    known = unknown = 0
-    for row in rows:
-        if col >= len(row.cells):
+        if not marker and vocab.blank is not None:
+            entry.status_reason = "an empty status cell; the file's legend says what it means"
             continue
-        text = row.cells[col].text
-        if not text:
-            continue
-        classified = vocab.classify(text, words=words)
-        if classified.status is Status.UNKNOWN or (strict and not classified.symbolic):
-            unknown += 1
-        elif strict and classified.marker != text and len(text) > len(classified.marker) + 2:
-            # "✅ lots of prose": a sentence that starts with an emoji is not a status cell
-            unknown += 1
+        if explicit:
+            entry.status = Status.UNKNOWN
+            entry.status_reason = (
+                f"{'an empty' if not marker else 'a placeholder (' + marker + ')'} status cell "
+                "in a file that marks to-do entries explicitly"
+            )
         else:
-            known += 1
-    if strict:
-        return known >= 1 and known >= 2 * unknown
-    return known >= 1 or (unknown == 0)
+            entry.status = Status.TODO
+            entry.status_reason = (
+                f"{'an empty' if not marker else 'a placeholder (' + marker + ')'} status cell: "
+                "this file writes no to-do marker, so it means not started"
+            )
 
 
 def collect_links(doc: Document) -> list[Link]:

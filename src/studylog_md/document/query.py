@@ -17,8 +17,21 @@ import unicodedata
 from collections.abc import Sequence
 
 from ..errors import AmbiguousQuery, NotFound
-from ..urls import canonical_url
+from . import identity
+from .identity import resource_url
 from .model import Entry
+
+__all__ = [
+    "entry_at_line",
+    "find_entry",
+    "in_section",
+    "looks_like_url",
+    "normalize",
+    "rank_matches",
+    "resource_url",
+    "url_key",
+    "url_matches",
+]
 
 _NOISE = re.compile(r"[*_`~]+")
 _WS = re.compile(r"\s+")
@@ -48,28 +61,13 @@ def in_section(entry: Entry, section: str) -> bool:
     return any(wanted in normalize(heading) for heading in entry.section)
 
 
-def resource_url(entry: Entry) -> str | None:
-    """The entry's first link that is not an image: the resource itself.
-
-    ``Entry.url`` falls back to an image's URL, and a priority badge (``![High][high_img]``
-    on every item of thedaviddias/Front-End-Checklist) is not the resource.
-    """
-    for link in entry.links:
-        if not link.image:
-            return link.url
-    return None
-
-
 def url_key(url: str) -> str:
     """The key under which two spellings of one resource's URL compare equal.
 
-    :func:`~studylog_md.urls.canonical_url` ignores fragments, but chapters of one long page
-    ("notes.html#Tries", "notes.html#radixSort" in jwasham/coding-interview-university) are
-    separate entries, so a fragment stays part of the key.
+    The one URL key of :mod:`studylog_md.document.identity` (shared with ``add``, the
+    duplicate rules and ``history``); a link into this file keeps its own text as the key.
     """
-    key = canonical_url(url)
-    fragment = url.partition("#")[2]
-    return f"{key}#{fragment}" if fragment else key
+    return identity.url_key(url) or url.strip()
 
 
 def looks_like_url(query: str) -> bool:

@@ -8,6 +8,7 @@ from ..document.markers import Status
 from ..document.model import Document, Entry, Section, Table
 from ..document.query import normalize
 from ..document.replace import Replacement
+from ..document.titles import clean, may_change
 from ..errors import EditError
 from .apply import apply_edit
 from .status import Change, choose_marker
@@ -29,22 +30,13 @@ def _find_section(doc: Document, text: str) -> Section:
     return hits[0]
 
 
-def _duplicate_of(doc: Document, title: str, url: str | None) -> Entry | None:
-    key = normalize(title)
-    canonical = None
-    if url:
-        from ..urls import canonical_url
+def _duplicate_of(
+    doc: Document, title: str, url: str | None, section: tuple[str, ...]
+) -> Entry | None:
+    """The entry that already lists this resource (:mod:`studylog_md.document.identity`)."""
+    from ..document.identity import find_duplicate
 
-        canonical = canonical_url(url)
-    for entry in doc.entries:
-        if key and normalize(entry.title) == key:
-            return entry
-        if canonical and entry.url:
-            from ..urls import canonical_url
-
-            if canonical_url(entry.url) == canonical:
-                return entry
-    return None
+    return find_duplicate(doc.entries, title, url, section)
 
 
 def _link_text(title: str) -> str:
@@ -69,7 +61,7 @@ def add_entry(
         _check_url(url)
     heading = _find_section(doc, section)
     if not allow_duplicate:
-        dup = _duplicate_of(doc, title, url)
+        dup = _duplicate_of(doc, title, url, heading.path)
         if dup is not None:
             raise EditError(
                 f"line {dup.line} already has {dup.title!r}"
@@ -143,7 +135,9 @@ def _expected_title(line: str, tables: list[Table], doc: Document) -> str:
         text = line[span.start : span.end].replace("\\|", "|")
     else:
         text = line[line.index("]") + 1 :].strip(" \t")
-    return _inline.scan(text, doc.references).text
+    plain = _inline.scan(text, doc.references).text
+    # As the parser reads it: a trailing duration ("Intro (12:30)") is the entry's duration.
+    return clean(plain).text if may_change(plain) else plain
 
 
 def _new_row(

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from ..document.markers import DEFAULT_SPELLING, Status
+from ..document.markers import DEFAULT_SPELLING, Status, counterpart, is_phrase
 from ..document.model import Document, Entry
 from ..document.query import find_entry
 from ..document.replace import Replacement
@@ -78,6 +78,10 @@ def choose_marker(doc: Document, entry: Entry, status: Status) -> str:
     # so that an edit costs what its table costs, not what the file costs
     for scope in scopes:
         if scope is None:
+            # "[x]" in a cell becomes "[ ]" when its table shows no to-do spelling.
+            paired = counterpart(entry.marker, status)
+            if paired is not None:
+                return paired
             scope = [e for e in doc.entries if e.kind == "row"]
         counts = _spellings(scope, status, "row", entry)
         if counts:
@@ -106,7 +110,19 @@ def toggle(
     """
     entry = find_entry(doc.entries, query, section=section, line=line)
     target = to if to is not None else (Status.TODO if entry.status is Status.DONE else Status.DONE)
+    if to is None and target is Status.TODO and is_phrase(entry.marker):
+        target = _undone(entry)
     return set_status(doc, entry, target)
+
+
+def _undone(entry: Entry) -> Status:
+    """What "not done" is in a table of phrases: 🟢 Done ↔ 🟠 Doing when it never says To do."""
+    if entry.table is None:
+        return Status.TODO
+    spelled = {e.status for e in entry.table.entries if e.marker and e is not entry}
+    if Status.TODO not in spelled and Status.IN_PROGRESS in spelled:
+        return Status.IN_PROGRESS
+    return Status.TODO
 
 
 def set_status(doc: Document, entry: Entry, status: Status) -> Change:

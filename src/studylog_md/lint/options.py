@@ -25,6 +25,8 @@ class LintOptions(NamedTuple):
     ignore: frozenset[str] = frozenset()
     extend_select: frozenset[str] = frozenset()
     duplicate_url_allow: tuple[str, ...] = ()
+    duplicate_title_scope: str = "section"  # "section": a title repeated under another
+    # heading is a duplicate only when its URL is the same resource too; "file": anywhere
     repo_root: Path | None = None
     check_local_links: bool = True
     now: datetime | None = None

@@ -16,6 +16,7 @@ from .rules import (  # noqa: F401 - imported for their @rule registrations
     links,
     markers,
     rows,
+    tables,
     text,
 )
 

@@ -14,18 +14,16 @@ look like a status change.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..document import identity
 from ..document.markers import Status
 from ..errors import StudylogError, UserError
 
@@ -102,41 +100,9 @@ class History:
 
 # -- matching (pure) ----------------------------------------------------------------------------
 
-_TRACKING = re.compile(r"^(utm_|_hs|mc_|fbclid$|gclid$)", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
-
-
-def url_key(url: str | None) -> str | None:
-    """A URL reduced to what identifies the resource.
-
-    The scheme (http/https), ``www.``, the case of the host, a trailing slash, the fragment and
-    tracking parameters (``utm_*``...) do not tell two resources apart, so they are dropped.
-    """
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        return url.strip()
-    if not host:
-        return url.strip()
-    host = host.removeprefix("www.")
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not _TRACKING.match(k)
-        ]
-    )
-    path = parts.path.rstrip("/")
-    return urlunsplit(("", host, path, query, ""))
-
-
-def title_key(title: str) -> str:
-    """A title reduced for matching: case, Unicode form and spacing do not matter."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    return _SPACE.sub(" ", text).strip(" .:;,-–—")
+# One identity of a resource, shared with add and the duplicate rules.
+title_key = identity.title_key
+url_key = identity.url_key
 
 
 def match_entries(

@@ -168,7 +168,8 @@ def build(uri: str, version: int | None, text: str, encoding: str) -> Snapshot:
         data: bytes | None = text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a lone surrogate an editor sent: not bytes of a file
         data = None
-    vocabulary = config.vocabulary()
+    # The column names configured for this file ([columns] and its globs) read as `lint` does.
+    vocabulary = config.vocabulary(path)
     try:
         if data is not None and len(data) > config.max_bytes:
             raise InputError(

@@ -207,6 +207,47 @@ def _special_key(host: str, path: str, pairs: list[tuple[str, str]]) -> str | No
     return None
 
 
+_OFFSET_PART = re.compile(r"(\d+)([hms]?)")
+
+
+def _seconds(value: str) -> int | None:
+    """A media offset in seconds: ``120``, ``120s``, ``2m``, ``1h2m3s``, ``2:00``."""
+    value = value.strip().lower()
+    if not value:
+        return None
+    if ":" in value:
+        parts = value.split(":")
+        if not all(p.isdigit() for p in parts) or len(parts) > 3:
+            return None
+        total = 0
+        for part in parts:
+            total = total * 60 + int(part)
+        return total
+    total = 0
+    pos = 0
+    for match in _OFFSET_PART.finditer(value):
+        if match.start() != pos:
+            return None
+        number, unit = int(match.group(1)), match.group(2)
+        total += number * {"h": 3600, "m": 60}.get(unit, 1)
+        pos = match.end()
+    return total if pos == len(value) else None
+
+
+def _media_offset(pairs: list[tuple[str, str]], fragment: str) -> int | None:
+    """Where a video link starts playing (``t=``, ``start=``, ``#t=``); None: at the start.
+
+    Two segments of one lecture (``&t=120`` and ``&t=900``) are two entries of a log, so the
+    offset is part of the resource's key.
+    """
+    for key, value in pairs:
+        if key in ("t", "start", "time_continue"):
+            return _seconds(value)
+    if fragment.startswith("t="):
+        return _seconds(fragment[2:])
+    return None
+
+
 def _code_host_path(host: str, path: str) -> str:
     """``github.com/Owner/Repo.git`` is the repository page ``github.com/owner/repo``."""
     if host not in _CODE_HOSTS:
@@ -239,6 +280,10 @@ def _canonical_web(parts: SplitResult) -> str:
     pairs = _query_pairs(parts.query, host)
     special = _special_key(host, path or "/", pairs)
     if special is not None:
+        if special.startswith("youtube.com/watch"):
+            offset = _media_offset(pairs, parts.fragment)
+            if offset:  # t=0 plays from the start, like no offset
+                special += f"&t={offset}"
         return special
     path = _code_host_path(host, path)
     key = (userinfo + "@" if userinfo else "") + host + (":" + port if port else "") + path
@@ -256,10 +301,11 @@ def canonical_url(url: str) -> str:
     or ``index.html``, tracking parameters and the order of the others, and an empty, ``#top``
     or text fragment are ignored; percent-encoding is normalised; an arXiv paper (any version,
     abstract or PDF), a YouTube video (``watch``, ``youtu.be``, ``embed``, ``shorts``; only its
-    ``list`` parameter is kept) and a repository (``.git``) each have one key. Other fragments
-    are kept: different sections of one long page are different entries of a study log (see
-    ``_keep_fragment``). Other URLs (``mailto:``, relative paths) are returned stripped, with
-    the scheme in lower case.
+    ``list`` parameter and its start offset ``t``/``start``/``#t=`` are kept: two segments of
+    one lecture are two entries) and a repository (``.git``) each have one key. Other
+    fragments are kept: different sections of one long page are different entries of a study
+    log (see ``_keep_fragment``). Other URLs (``mailto:``, relative paths) are returned
+    stripped, with the scheme in lower case.
 
     >>> canonical_url("https://www.arxiv.org/pdf/2201.11903v2.pdf")
     'arxiv.org/abs/2201.11903'

@@ -1,44 +1,48 @@
-"""Rules about the same resource listed twice in one file: by title, by URL."""
+"""Rules about the same resource listed twice in one file: by title, by URL.
+
+Both ask :mod:`studylog_md.document.identity` what "the same" means, as ``add`` and
+``history`` do. An exact repeat (same title and same resource) is one finding,
+``duplicate-url``'s; ``duplicate-title`` reports titles repeated with a different (or no) URL
+within one heading (``duplicate-title-scope = "file"``: within the file).
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
+from ...document.identity import Scope, resource_url, scope_key, title_key, url_key
 from ...document.model import Entry
-from ...document.query import resource_url, url_key
-from ...urls import canonical_url
 from ..base import LintContext, rule
 from ..diagnostic import Diagnostic, Severity
 
-_NOT_WORD = re.compile(r"[\W_]+")
+__all__ = ["duplicate_title", "duplicate_url", "title_key"]
 
 
-def title_key(title: str) -> str:
-    """A title with case, spacing, punctuation and emphasis ignored (``Entry.title`` is plain)."""
-    return _NOT_WORD.sub(" ", title.casefold()).strip()
+def _scope(ctx: LintContext) -> Scope:
+    return "file" if ctx.options.duplicate_title_scope == "file" else "section"
 
 
 @rule(
     "SL009",
     "duplicate-title",
     Severity.WARNING,
-    "The same resource title twice in one file.",
+    "The same resource title twice under one heading (or in the file, by configuration).",
     needs="entries",
 )
 def duplicate_title(ctx: LintContext) -> Iterator[Diagnostic]:
-    first: dict[tuple[str, str], Entry] = {}
+    scope = _scope(ctx)
+    first: dict[tuple[tuple[str, ...], str], Entry] = {}
     for entry in ctx.doc.entries:
         key = title_key(entry.title)
         if not key:
             continue
-        # A nested task is a part of its parent ("(0:00:00) Intro" of one video course and of
-        # another, in Psyhackological/freeCodeCamp): the parent is part of its identity.
-        parent = title_key(entry.category or "") if entry.kind == "task" else ""
-        seen = first.setdefault((parent, key), entry)
+        seen = first.setdefault((scope_key(entry, scope), key), entry)
         if seen is entry:
             continue
+        resource = url_key(resource_url(entry))
+        if resource is not None and resource == url_key(resource_url(seen)):
+            continue  # an exact repeat: duplicate-url reports it, once
         yield ctx.report(
             "duplicate-title",
             entry.line,
@@ -64,15 +68,21 @@ def duplicate_url(ctx: LintContext) -> Iterator[Diagnostic]:
     first: dict[str, Entry] = {}
     for entry in ctx.doc.entries:
         url = resource_url(entry)
-        if not url or url.startswith("#"):
-            continue  # a link to a section of this file is navigation, not a resource
-        seen = first.setdefault(url_key(url), entry)
+        key = url_key(url)
+        if url is None or key is None:
+            continue
+        seen = first.setdefault(key, entry)
         if seen is entry:
             continue
-        if allow and _allowed(url, canonical_url(url), allow):
+        if allow and _allowed(url, key, allow):
             continue
         seen_url = resource_url(seen)
-        same = "the same URL" if url == seen_url else f"an equivalent URL ({seen_url})"
+        if title_key(entry.title) and title_key(entry.title) == title_key(seen.title):
+            same = "this resource (the same title and URL)"
+        elif url == seen_url:
+            same = "the same URL"
+        else:
+            same = f"an equivalent URL ({seen_url})"
         yield ctx.report(
             "duplicate-url",
             entry.line,

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ... import urls
+from ...document._inline import normalize_label
 from ...document.model import Link
 from .. import anchors
 from ..base import LintContext, rule
@@ -183,18 +184,27 @@ def broken_anchor(ctx: LintContext) -> Iterator[Diagnostic]:
     "SL013",
     "empty-link",
     Severity.WARNING,
-    "A link with an empty destination: [text]().",
+    "A link with an empty destination: [text](), or [text](#) as an entry's link.",
 )
 def empty_link(ctx: LintContext) -> Iterator[Diagnostic]:
+    entry_lines: set[int] | None = None
     for link in ctx.doc.links:
-        if link.kind != "inline" or link.url.strip() or link.offset < 0:
+        if link.kind != "inline" or link.offset < 0:
             continue
-        yield ctx.report(
-            "empty-link",
-            link.line,
-            link.column,
-            "this link has no destination; add the URL or remove the link",
-        )
+        target = link.url.strip()
+        if target == "#":
+            # "[Lecture 3](#)" in an entry: a placeholder for a link never filled in. In
+            # prose, "[Back to top](#)" scrolls to the top and is fine.
+            if entry_lines is None:
+                entry_lines = {entry.line for entry in ctx.doc.entries}
+            if link.line not in entry_lines:
+                continue
+            message = "this link is a placeholder (#) that goes nowhere; add the URL or remove it"
+        elif target:
+            continue
+        else:
+            message = "this link has no destination; add the URL or remove the link"
+        yield ctx.report("empty-link", link.line, link.column, message)
 
 
 @rule(
@@ -219,6 +229,58 @@ def empty_link_text(ctx: LintContext) -> Iterator[Diagnostic]:
             "this link has no text, so there is nothing to click; write its title "
             "between the brackets",
         )
+
+
+# --- broken-link-syntax ----------------------------------------------------------------------
+
+# "[text] (url)": a space between the brackets and the parenthesis; GitHub renders both as
+# text. The target must look like a link, so "[x] (optional)" and "[ ] (2h)" are left alone.
+_BROKEN_LINK = (
+    r"(?<![\\\]])\[([^\[\]\n]{2,})\]([ \t]+)\("
+    r"((?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.|mailto:|\.{0,2}/|#)[^()\s]*)\)"
+)
+_BROKEN_BLOCKS = ("paragraph", "heading", "table")
+
+
+@rule(
+    "SL024",
+    "broken-link-syntax",
+    Severity.WARNING,
+    "[text] (url): a space before the parenthesis, so GitHub shows no link.",
+    fixable=True,
+)
+def broken_link_syntax(ctx: LintContext) -> Iterator[Diagnostic]:
+    lines = ctx.doc.lines
+    refs = ctx.doc.references
+    pattern: re.Pattern[str] | None = None  # compiled for the first line that may need it
+    for block in ctx.doc.blocks:
+        if block.kind not in _BROKEN_BLOCKS:
+            continue
+        for index in range(block.start, min(block.end, len(lines))):
+            line = lines[index]
+            if "] " not in line and "]\t" not in line:
+                continue
+            if pattern is None:
+                pattern = re.compile(_BROKEN_LINK)
+            for match in pattern.finditer(line):
+                if line.count("`", 0, match.start()) % 2:
+                    continue  # inside a code span
+                if normalize_label(match.group(1)) in refs:
+                    continue  # "[label] (text)": a reference link, then text
+                gap = match.span(2)
+                yield ctx.report(
+                    "broken-link-syntax",
+                    index + 1,
+                    match.start() + 1,
+                    f"'[{match.group(1)}] (...)' is not a link: GitHub needs the parenthesis "
+                    "right after the bracket; remove the space",
+                    # Unsafe: a link appears where GitHub showed text (the log's look changes).
+                    fix=Fix(
+                        "remove the space before the link's parenthesis",
+                        (ctx.replace(index, gap[0], gap[1], ""),),
+                        "unsafe",
+                    ),
+                )
 
 
 # --- tracking-params / expiring-url ------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from ...document.markers import DEFAULT_SPELLING, VS15, VS16, Status
+from ...document.markers import DEFAULT_SPELLING, VS15, VS16, Status, is_placeholder
 from ...document.model import Entry, Table
 from ..base import LintContext, rule
 from ..diagnostic import Diagnostic, Fix, Severity
@@ -19,7 +19,9 @@ def _has_status_cell(entry: Entry) -> bool:
 
 
 def _writes_todo(table: Table) -> bool:
-    return any(e.status is Status.TODO and e.marker for e in table.entries)
+    return any(
+        e.status is Status.TODO and e.marker and not is_placeholder(e.marker) for e in table.entries
+    )
 
 
 def _spelling(entries: Iterable[Entry], status: Status) -> str:
@@ -56,7 +58,10 @@ def missing_status(ctx: LintContext) -> Iterator[Diagnostic]:
         where = "this table" if own else "this file"
         vocab = ctx.vocabulary
         for entry in table.entries:
-            if entry.marker or not _has_status_cell(entry) or entry.row is None:
+            placeholder = bool(entry.marker) and is_placeholder(entry.marker)
+            if (entry.marker and not placeholder) or not _has_status_cell(entry):
+                continue
+            if entry.row is None:
                 continue
             if not any(cell.text for cell in entry.row.cells):
                 continue  # an empty row is a spacer, not an entry
@@ -67,7 +72,8 @@ def missing_status(ctx: LintContext) -> Iterator[Diagnostic]:
                 "missing-status",
                 entry.line,
                 entry.row.cells[table.status_col].column,
-                f"empty status cell; {where} marks entries explicitly: write {todo} "
+                f"{'no status (' + entry.marker + ')' if placeholder else 'empty status cell'}; "
+                f"{where} marks entries explicitly: write {todo} "
                 f"({_STATUS_WORDS[Status.TODO]}) or {done} ({_STATUS_WORDS[Status.DONE]})",
             )
 
@@ -93,6 +99,8 @@ def unknown_status(ctx: LintContext) -> Iterator[Diagnostic]:
         for entry in table.entries:
             if entry.status is not Status.UNKNOWN or not entry.marker:
                 continue
+            if is_placeholder(entry.marker):
+                continue  # "—", "N/A": no status written; missing-status speaks for it
             if not _has_status_cell(entry):
                 continue
             if entry.row is not None and looks_shifted(table, entry.row, vocab):
