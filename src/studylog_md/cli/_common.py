@@ -217,11 +217,28 @@ def max_bytes_for(path: str, given: int | None) -> int:
     return given if given is not None else int(config_for(path).max_bytes)
 
 
-def read_document(path: str, *, max_bytes: int | None = None, warn: bool = True) -> Any:
+def keep_until_exit() -> None:
+    """Hide every object alive now from the cyclic garbage collector for the rest of the process.
+
+    For a command that has just loaded a document it keeps until it exits: every full
+    collection afterwards (while it builds findings, rows or JSON) would walk the whole model
+    again and free nothing (issue 19 measured -8% lint, -20% ``list --format json``, -16%
+    toggle at 100,000 entries, same memory). Reference counting still frees what is dropped.
+    Only the CLI does this: a long-running caller (the language server) frees its documents.
+    """
+    import gc
+
+    gc.freeze()
+
+
+def read_document(
+    path: str, *, max_bytes: int | None = None, warn: bool = True, keep: bool = False
+) -> Any:
     """Load ``path`` (``-`` = standard input) as a Document, with the configured vocabulary.
 
     Parse problems (content the parser skipped) are reported on stderr as warnings (with
-    ``warn``; else the caller decides, with :func:`warn_problems`).
+    ``warn``; else the caller decides, with :func:`warn_problems`). ``keep``: the caller holds
+    the document until the process exits (see :func:`keep_until_exit`).
     """
     from .. import load, load_bytes
     from ..errors import InputError
@@ -239,6 +256,8 @@ def read_document(path: str, *, max_bytes: int | None = None, warn: bool = True)
         doc = load_bytes(data, path="<stdin>", vocabulary=vocabulary)
     else:
         doc = load(path, vocabulary=vocabulary, max_bytes=limit)
+    if keep:
+        keep_until_exit()
     if warn:
         warn_problems(doc)
     return doc

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._common import EXIT_INTERNAL, EXIT_USER
+from ._common import EXIT_INTERNAL, EXIT_USER, keep_until_exit
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Config
@@ -110,8 +110,13 @@ def vocabulary_for(config: Config, shown: str) -> Any:
     return config.vocabulary(None if shown == STDIN_NAME else Path(shown))
 
 
-def lint_path(path: str, settings: Settings, *, keep: bool = False) -> FileResult:
-    """Lint one file; never raises for the file's sake (a bug in one file is a Problem)."""
+def lint_path(
+    path: str, settings: Settings, *, keep: bool = False, only: bool = False
+) -> FileResult:
+    """Lint one file; never raises for the file's sake (a bug in one file is a Problem).
+
+    ``only``: the one file of this process, whose model lives until exit (``keep_until_exit``).
+    """
     from .. import load_bytes
     from ..errors import StudylogError
     from ..lint.across import listings, selected
@@ -121,6 +126,8 @@ def lint_path(path: str, settings: Settings, *, keep: bool = False) -> FileResul
         config = config_for(settings, path)
         data, shown = read(path, settings, config)
         doc = load_bytes(data, path=shown, vocabulary=vocabulary_for(config, shown))
+        if only:
+            keep_until_exit()
         options = options_for(settings, config, shown)
         found = lint_document(doc, shown, options)
         across = listings(doc, shown) if selected(options) else []
@@ -200,7 +207,7 @@ def lint_paths(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator[
     wanted = worth_parallel(paths, workers) if jobs == 0 else workers > 1 and STDIN not in paths
     if not wanted:
         for path in paths:
-            yield lint_path(path, settings)
+            yield lint_path(path, settings, only=len(paths) == 1)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

@@ -15,6 +15,7 @@ from ._common import (
     committing,
     config_option,
     err,
+    keep_until_exit,
     max_bytes_for,
     out,
     vocabulary_for,
@@ -66,6 +67,7 @@ def _edit_file(
         return EXIT_USER
     with editing(path, max_bytes=max_bytes_for(path, max_bytes)) as snapshot:
         doc = load_bytes(snapshot.data, path=path, vocabulary=vocabulary_for(path))
+        keep_until_exit()  # one file an edit command: the model lives until exit
         before = doc.dumps()
         change = edit(doc)
         after_bytes = doc.to_bytes()

@@ -148,7 +148,7 @@ def check_links_cmd(
     items = []
     for path in gathered.paths:
         try:
-            items.append((read_document(path), path))
+            items.append((read_document(path, keep=True), path))  # all kept to the end
         except StudylogError as exc:
             err(f"studylog-md: error: {printable(str(exc))}")
             code = max(code, exc.exit_code)

@@ -435,7 +435,7 @@ def _lint_all(paths: list[str], session: _Session, *, jobs: int) -> None:
     if session.online:
         kept: list[FileResult] = []
         for path in paths:
-            result = lint_path(path, settings, keep=True)
+            result = lint_path(path, settings, keep=True, only=len(paths) == 1)
             session.absorb(result)
             listings.append(result.listings)
             if result.problem is None:

@@ -51,9 +51,11 @@ def list_cmd(
     code = gathered.code
     color = want_color()
     read = 0
+    # One file: its model lives until exit. Many: each is dropped after its rows are taken.
+    keep = len(gathered.paths) == 1
     for path in gathered.paths:
         try:
-            doc = read_document(path, max_bytes=max_bytes, warn=False)
+            doc = read_document(path, max_bytes=max_bytes, warn=False, keep=keep)
         except StudylogError as exc:
             err(f"studylog-md: error: {printable(str(exc))}")
             code = max(code, exc.exit_code)
