@@ -115,6 +115,48 @@ def print_json(value: Any) -> None:
     )
 
 
+class JsonArray:
+    """A JSON array on stdout, item by item: the bytes :func:`print_json` writes for the list.
+
+    So that ``list --format json`` never holds every row as a dict and the whole text at once
+    (issue 19: 100,000 entries peaked at 689 MiB). Items are written in batches of about
+    ``_BATCH`` characters (each write flushes).
+    """
+
+    _BATCH = 1 << 16
+
+    def __init__(self) -> None:
+        import json
+
+        self._encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+        self._pending: list[str] = []
+        self._size = 0
+        self.count = 0
+
+    def add(self, item: Any) -> None:
+        """Append one item (indented as inside ``json.dumps(list, indent=2)``)."""
+        # JSON strings hold no raw newline, so every newline here is the encoder's own.
+        text = self._encode(item).replace("\n", "\n  ")
+        self._pending.append(("[\n  " if self.count == 0 else ",\n  ") + text)
+        self._size += len(text)
+        self.count += 1
+        if self._size >= self._BATCH:
+            self._flush()
+
+    def close(self) -> None:
+        """End the array (``[]`` when nothing was added) and the line."""
+        self._pending.append("\n]\n" if self.count else "[]\n")
+        self._flush()
+
+    def _flush(self) -> None:
+        from ._common import out
+
+        text = "".join(self._pending)
+        out(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+        self._pending.clear()
+        self._size = 0
+
+
 FINDING_FORMATS = ("text", "json", "github", "sarif")
 
 

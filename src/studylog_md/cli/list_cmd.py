@@ -8,7 +8,7 @@ import click
 
 from ..document.printable import printable
 from ._common import EXIT_OK, STATUS_CHOICES, config_option, err, out, read_document, warn_problems
-from ._output import color_option, print_json, style, want_color
+from ._output import JsonArray, color_option, print_json, style, want_color
 
 
 @click.command("list")
@@ -47,6 +47,9 @@ def list_cmd(
 
     rows: list[dict[str, object]] = []
     tables: list[dict[str, object]] = []
+    # JSON without --explain goes out entry by entry, once the first one is known (every file
+    # failing must print nothing on stdout); text and --explain need every row first.
+    stream = JsonArray() if fmt == "json" and not explain else None
     gathered = gather(files)
     code = gathered.code
     color = want_color()
@@ -71,9 +74,16 @@ def list_cmd(
                 continue
             item = entry.to_dict()
             item["path"] = doc.path
-            rows.append(item)
+            if stream is not None:
+                stream.add(item)
+            else:
+                rows.append(item)
         if explain:
             tables.extend(_unread_tables(doc))
+    if stream is not None:
+        if stream.count or code == EXIT_OK:
+            stream.close()
+        return code  # every file failed: the errors said so; "[]" would mislead
     if not rows and not tables and code != EXIT_OK:
         return code  # every file failed: the errors said so; "no entries" would mislead
     if fmt == "json":
