@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, unquote, urlsplit
 
@@ -104,6 +104,7 @@ def _split_netloc(netloc: str) -> tuple[str, str, str]:
     return userinfo, host, port
 
 
+@lru_cache(maxsize=1024)  # once per distinct host (see parts._host_matches)
 def _normalize_host(host: str) -> str:
     host = unquote(host).lower().rstrip(".")
     if not host.isascii():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
@@ -70,7 +71,17 @@ def _is_tracking(name: str, host: str) -> bool:
     key = unquote_plus(name).strip().lower()
     if key.startswith("utm_") or key in TRACKING_PARAMS:
         return True
-    return any(key in names for hosts, names in _HOST_TRACKING if _host_matches(host, hosts))
+    return key in _host_tracking(host)
+
+
+@lru_cache(maxsize=1024)  # once per distinct host (see parts._host_matches)
+def _host_tracking(host: str) -> frozenset[str]:
+    """The names that are tracking parameters on ``host`` only."""
+    names: frozenset[str] = frozenset()
+    for hosts, more in _HOST_TRACKING:
+        if _host_matches(host, hosts):
+            names |= more
+    return names
 
 
 def tracking_params(url: str) -> list[str]:
