@@ -125,6 +125,7 @@ def test_toggle_twice_on_every_fixture(markdown: str, newline: str) -> None:
     assert restored <= toggled
 
 
+@pytest.mark.slow  # a re-parse per sampled toggle over 26 real logs (~4 s); fixtures run by default
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name)
 def test_toggle_twice_on_real_logs(path: Path) -> None:
     data = path.read_bytes()

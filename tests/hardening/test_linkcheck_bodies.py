@@ -137,7 +137,10 @@ DRIP: dict[str, Callable[[], Stream]] = {
 }
 
 
-@pytest.mark.parametrize("framing", sorted(DRIP))
+@pytest.mark.parametrize(
+    "framing",
+    [f if f == "chunked" else pytest.param(f, marks=pytest.mark.slow) for f in sorted(DRIP)],
+)  # each framing waits for the whole deadline (~0.8 s); chunked in the default tier
 def test_a_dripping_body_stops_at_the_links_deadline(framing: str) -> None:
     options = dataclasses.replace(FAST, timeout=0.25)  # 3 x 0.25 s for the whole link
     stream = DRIP[framing]()

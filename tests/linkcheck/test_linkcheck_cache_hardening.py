@@ -302,6 +302,7 @@ def test_a_cached_verdict_does_not_answer_for_a_loopback_url(
 # --- item 12: Retry-After waits are bounded per host and per run --------------------------------
 
 
+@pytest.mark.slow  # waits out a real Retry-After (1 s)
 def test_retry_after_waits_stop_at_the_host_budget(
     server: LinkServer, fast: LinkCheckOptions
 ) -> None:
@@ -320,6 +321,7 @@ def test_retry_after_waits_stop_at_the_host_budget(
     assert server.count("/status/429") <= 4
 
 
+@pytest.mark.slow  # waits out a real Retry-After (1 s)
 def test_retry_after_waits_stop_at_the_run_budget(
     server: LinkServer, server2: LinkServer, fast: LinkCheckOptions
 ) -> None:

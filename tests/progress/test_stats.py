@@ -421,6 +421,7 @@ def test_colour_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
     assert click.unstyle(coloured) == plain
 
 
+@pytest.mark.slow  # writes and re-reads a block in all 26 real logs (~1.7 s)
 def test_block_round_trip_on_every_corpus_file() -> None:
     from studylog_md.document._lines import decode, dominant_newline, encode, split_lines
     from studylog_md.progress.stats import file_stats, update_block
