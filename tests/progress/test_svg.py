@@ -265,6 +265,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return shots
 
 
+@pytest.mark.slow  # starts a real headless chromium (~5 s)
 def test_bars_in_a_real_browser(browser: dict[str, object]) -> None:
     root = browser["root"]
     pixels = browser["light"]
@@ -296,6 +297,7 @@ def text_brightness(pixels: Pixels, y0: int, y1: int) -> int:
     )[1]
 
 
+@pytest.mark.slow  # starts a real headless chromium (~5 s)
 def test_text_is_readable_on_light_and_dark_pages(browser: dict[str, object]) -> None:
     root, light, dark = browser["root"], browser["light"], browser["dark"]
     width = browser["width"]
