@@ -5,32 +5,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from ..errors import ConfigError
-from ..safe_write import DEFAULT_MAX_BYTES
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
+from typing import Any
 
 from ..document.columns import ColumnNames
-from ..linkcheck.settings import LinkSettings
+from ..errors import ConfigError
+from ..linkcheck.numbers import describe
+from ..linkcheck.settings import LinkSettings, TableReader
+from ..safe_write import DEFAULT_MAX_BYTES
 from .globs import GlobError, compile_glob
 from .model import DEFAULT_INCLUDE, Config
 
 # --- checking ------------------------------------------------------------------------------
 
 
-class _Reader:
+class _Reader(TableReader):
     """Takes values out of one table, checking each; reports leftovers as unknown keys."""
-
-    def __init__(self, table: Mapping[str, Any], source: Path, prefix: str) -> None:
-        self.table = dict(table)
-        self.source = source
-        self.prefix = prefix
-
-    def error(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.source}: {self.prefix}{key}: {message}")
 
     def take(self, key: str, check: Callable[[str, Any], Any], default: Any) -> Any:
         if key not in self.table:
@@ -50,7 +39,7 @@ class _Reader:
 
     def string_list(self, key: str, value: Any) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(key, f"expected a list of strings, got {_describe(value)}")
+            raise self.error(key, f"expected a list of strings, got {describe(value)}")
         for item in value:
             if not item.strip():
                 raise self.error(key, "empty strings are not allowed")
@@ -61,27 +50,10 @@ class _Reader:
 
     def positive_int(self, key: str, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, f"expected a whole number, got {_describe(value)}")
+            raise self.error(key, f"expected a whole number, got {describe(value)}")
         if value <= 0:
             raise self.error(key, f"must be greater than 0, got {value}")
         return value
-
-    def sub_table(self, key: str, value: Any) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.error(key, f"expected a table, got {_describe(value)}")
-        return value
-
-
-def _describe(value: Any) -> str:
-    kinds = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
-    kind = kinds.get(type(value))
-    if kind is not None:
-        return f"{kind} ({value!r})"
-    if isinstance(value, list):
-        return "a list with a non-string item" if value else "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
 
 
 def _rule_names(keys: tuple[str, ...], reader: _Reader, key: str) -> list[str]:
@@ -181,7 +153,7 @@ _ROLES = ("title", "status", "notes", "category")
 
 def _scope(reader: _Reader, key: str, value: Any) -> str:
     if value not in ("section", "file"):
-        raise reader.error(key, f'expected "section" or "file", got {_describe(value)}')
+        raise reader.error(key, f'expected "section" or "file", got {describe(value)}')
     return str(value)
 
 

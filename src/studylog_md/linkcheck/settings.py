@@ -123,8 +123,12 @@ class LinkSettings:
         return settings
 
 
-class _Table:
-    """Takes the keys out of one ``links`` table, checking each."""
+class TableReader:
+    """Takes keys out of one TOML table; every mistake names the file and the dotted key.
+
+    The base of both readers: this module's ``links`` table and the rest of the configuration
+    (``config/schema.py``), which sits above the link checker and so can build on it.
+    """
 
     def __init__(self, table: Mapping[str, Any], source: Path, prefix: str) -> None:
         self.table = dict(table)
@@ -138,6 +142,10 @@ class _Table:
         if not isinstance(value, dict):
             raise self.error(key, f"expected a table, got {describe(value)}")
         return value
+
+
+class _Table(TableReader):
+    """Takes the keys out of one ``links`` table, checking each."""
 
     def number(self, key: str, default: float) -> float:
         if key not in self.table:
